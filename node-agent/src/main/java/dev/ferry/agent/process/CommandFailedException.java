@@ -1,0 +1,24 @@
+package dev.ferry.agent.process;
+
+/** An external command exited non-zero, timed out, or could not start. */
+public class CommandFailedException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+  private final transient ProcessResult result;
+
+  public CommandFailedException(ProcessResult result) {
+    super(describe(result));
+    this.result = result;
+  }
+
+  public ProcessResult result() {
+    return result;
+  }
+
+  private static String describe(ProcessResult r) {
+    String how = r.timedOut()
+        ? "timed out after " + r.duration().toMillis() + " ms"
+        : "exited with code " + r.exitCode();
+    String tail = r.stderrTail(5);
+    return "`" + String.join(" ", r.argv()) + "` " + how + (tail.isBlank() ? "" : ": " + tail.strip());
+  }
+}

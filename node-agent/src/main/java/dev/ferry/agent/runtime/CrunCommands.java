@@ -1,0 +1,184 @@
+package dev.ferry.agent.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.agent.AgentException;
+import dev.ferry.agent.FailureReason;
+import dev.ferry.agent.criu.CriuLog;
+import dev.ferry.agent.process.ProcessResult;
+import dev.ferry.agent.process.ProcessRunner;
+import dev.ferry.agent.process.ProcessSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds crun command lines, runs them through the {@link ProcessRunner} and parses what crun
+ * prints. Every call names this agent's own crun state root, so several agents can share one
+ * machine without seeing each other's containers.
+ */
+public final class CrunCommands {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ProcessRunner runner;
+  private final Path stateRoot;
+  private final Duration timeout;
+
+  public CrunCommands(ProcessRunner runner, Path stateRoot, Duration timeout) {
+    this.runner = runner;
+    this.stateRoot = stateRoot;
+    this.timeout = timeout;
+  }
+
+  public String version() {
+    String out = runner.runChecked(spec(List.of("--version"))).stdout();
+    return out.lines().findFirst().orElse("").replace("crun version ", "").strip();
+  }
+
+  /** Creates and starts a container from its bundle; crun's own output goes to {@code logFile}. */
+  public void run(ContainerId id, Path bundle, Path logFile) {
+    ProcessResult r = runner.run(spec(List.of("run", "--detach", "--bundle", bundle.toString(), id.value()))
+        .withStdoutFile(logFile));
+    if (!r.succeeded()) {
+      throw runtimeFailure("start", id, r);
+    }
+  }
+
+  public Optional<CrunState> state(ContainerId id) {
+    ProcessResult r = runner.run(spec(List.of("state", id.value())));
+    if (!r.succeeded()) {
+      if (r.stderr().contains("does not exist") || r.stderr().contains("No such file")) {
+        return Optional.empty();
+      }
+      throw runtimeFailure("read the state of", id, r);
+    }
+    return Optional.of(parseState(r.stdout()));
+  }
+
+  public List<CrunState> list() {
+    ProcessResult r = runner.runChecked(spec(List.of("list", "--format", "json")));
+    List<CrunState> states = new ArrayList<>();
+    try {
+      JsonNode array = JSON.readTree(r.stdout().isBlank() ? "[]" : r.stdout());
+      for (JsonNode n : array) {
+        states.add(toState(n));
+      }
+    } catch (IOException e) {
+      throw new AgentException(FailureReason.CONTAINER_RUNTIME_FAILED, "crun list printed something that is not JSON: " + e.getMessage());
+    }
+    return states;
+  }
+
+  public void kill(ContainerId id, String signal) {
+    ProcessResult r = runner.run(spec(List.of("kill", id.value(), signal)));
+    if (!r.succeeded() && !r.stderr().contains("not running")) {
+      throw runtimeFailure("signal", id, r);
+    }
+  }
+
+  public void delete(ContainerId id, boolean force) {
+    List<String> argv = new ArrayList<>(List.of("delete"));
+    if (force) {
+      argv.add("--force");
+    }
+    argv.add(id.value());
+    ProcessResult r = runner.run(spec(argv));
+    if (!r.succeeded() && !r.stderr().contains("does not exist")) {
+      throw runtimeFailure("delete", id, r);
+    }
+  }
+
+  public void pause(ContainerId id) {
+    ProcessResult r = runner.run(spec(List.of("pause", id.value())));
+    if (!r.succeeded()) {
+      throw runtimeFailure("pause", id, r);
+    }
+  }
+
+  public void resume(ContainerId id) {
+    ProcessResult r = runner.run(spec(List.of("resume", id.value())));
+    if (!r.succeeded()) {
+      throw runtimeFailure("resume", id, r);
+    }
+  }
+
+  /** Runs {@code crun checkpoint}; a failure carries CRIU's log from the work directory. */
+  public ProcessResult checkpoint(ContainerId id, CheckpointOptions o) {
+    List<String> argv = new ArrayList<>(List.of("checkpoint",
+        "--image-path", o.imageDir().toString(), "--work-path", o.workDir().toString()));
+    if (o.preDump()) {
+      argv.add("--pre-dump");
+    } else if (o.leaveRunning()) {
+      argv.add("--leave-running");
+    }
+    if (o.parentDir() != null) {
+      argv.add("--parent-path=" + o.parentDir());
+    }
+    if (o.tcpEstablished()) {
+      argv.add("--tcp-established");
+    }
+    argv.add(id.value());
+    ProcessResult r = runner.run(spec(argv));
+    if (!r.succeeded()) {
+      FailureReason reason = o.preDump() ? FailureReason.CRIU_PREDUMP_FAILED : FailureReason.CRIU_DUMP_FAILED;
+      throw criuFailure(reason, o.preDump() ? "pre-dump" : "dump", id, r,
+          o.workDir().resolve(o.preDump() ? "pre-dump.log" : "dump.log"));
+    }
+    return r;
+  }
+
+  /** Runs {@code crun restore --detach}; a failure carries CRIU's restore log. */
+  public ProcessResult restore(ContainerId id, Path bundle, Path imageDir, Path workDir, boolean tcpEstablished, Path logFile) {
+    List<String> argv = new ArrayList<>(List.of("restore", "--detach", "--bundle", bundle.toString(),
+        "--image-path", imageDir.toString(), "--work-path", workDir.toString()));
+    if (tcpEstablished) {
+      argv.add("--tcp-established");
+    }
+    argv.add(id.value());
+    ProcessResult r = runner.run(spec(argv).withStdoutFile(logFile));
+    if (!r.succeeded()) {
+      throw criuFailure(FailureReason.CRIU_RESTORE_FAILED, "restore", id, r, workDir.resolve("restore.log"));
+    }
+    return r;
+  }
+
+  private ProcessSpec spec(List<String> args) {
+    List<String> argv = new ArrayList<>(List.of("crun", "--root", stateRoot.toString()));
+    argv.addAll(args);
+    return ProcessSpec.of(argv).withTimeout(timeout);
+  }
+
+  static CrunState parseState(String json) {
+    try {
+      return toState(JSON.readTree(json));
+    } catch (IOException e) {
+      throw new AgentException(FailureReason.CONTAINER_RUNTIME_FAILED, "crun state printed something that is not JSON: " + e.getMessage());
+    }
+  }
+
+  private static CrunState toState(JsonNode n) {
+    String bundle = n.path("bundle").asText("");
+    return new CrunState(n.path("id").asText(), n.path("status").asText(), n.path("pid").asInt(0),
+        bundle.isEmpty() ? null : Path.of(bundle));
+  }
+
+  private static AgentException runtimeFailure(String action, ContainerId id, ProcessResult r) {
+    String why = r.timedOut() ? "timed out after " + r.duration().toMillis() + " ms" : r.stderrTail(3).strip();
+    if (why.isEmpty()) {
+      why = r.stdout().strip();
+    }
+    return new AgentException(FailureReason.CONTAINER_RUNTIME_FAILED,
+        "crun could not " + action + " container " + id + ": " + why);
+  }
+
+  private static AgentException criuFailure(FailureReason reason, String step, ContainerId id, ProcessResult r, Path log) {
+    CriuLog criuLog = CriuLog.read(log);
+    String cause = criuLog.firstError()
+        .orElseGet(() -> r.timedOut() ? "timed out after " + r.duration().toMillis() + " ms" : r.stderrTail(3).strip());
+    return new AgentException(reason, "CRIU " + step + " of container " + id + " failed: " + cause,
+        criuLog.isEmpty() ? r.stderrTail(CriuLog.TAIL_LINES) : criuLog.tail(), null);
+  }
+}

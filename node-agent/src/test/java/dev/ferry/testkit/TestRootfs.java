@@ -1,0 +1,57 @@
+package dev.ferry.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * Builds a minimal root filesystem: static busybox (with its applets as links) and the
+ * ferry-workload binary that the test build compiled into the test-jar.
+ */
+public final class TestRootfs {
+  public static final String WORKLOAD = "/bin/ferry-workload";
+  public static final String HEARTBEAT = "/heartbeat.log";
+  private static final Path BUSYBOX = Path.of("/bin/busybox");
+
+  private TestRootfs() {}
+
+  public static Path build(Path rootfs) {
+    try {
+      for (String dir : new String[] {"bin", "proc", "dev", "sys", "tmp", "etc", ".ferry"}) {
+        Files.createDirectories(rootfs.resolve(dir));
+      }
+      Files.copy(BUSYBOX, rootfs.resolve("bin/busybox"), StandardCopyOption.REPLACE_EXISTING);
+      for (String applet : new String[] {"sh", "sleep", "cat", "ls", "echo", "nc", "httpd", "wget"}) {
+        Path link = rootfs.resolve("bin").resolve(applet);
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, Path.of("busybox"));
+      }
+      Path workload = rootfs.resolve("bin/ferry-workload");
+      try (InputStream in = workloadBinary()) {
+        Files.copy(in, workload, StandardCopyOption.REPLACE_EXISTING);
+      }
+      Files.setPosixFilePermissions(workload, PosixFilePermissions.fromString("rwxr-xr-x"));
+      return rootfs;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot build test rootfs in " + rootfs, e);
+    }
+  }
+
+  private static InputStream workloadBinary() {
+    InputStream in = TestRootfs.class.getResourceAsStream("/workload/ferry-workload");
+    if (in == null) {
+      throw new IllegalStateException("ferry-workload is missing from the test classpath: build node-agent's tests first");
+    }
+    return in;
+  }
+
+  /** The workload's command line inside the container. */
+  public static java.util.List<String> workloadArgs(int memMiB, int dirtyMiBPerSecond, int intervalMs) {
+    return java.util.List.of(WORKLOAD, "-m", Integer.toString(memMiB), "-d", Integer.toString(dirtyMiBPerSecond),
+        "-i", Integer.toString(intervalMs), "-o", HEARTBEAT);
+  }
+}
