@@ -3,8 +3,8 @@ package dev.ferry.testkit;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.agent.NodeLayout;
-import dev.ferry.agent.process.ProcessRunner;
-import dev.ferry.agent.process.SystemProcessRunner;
+import dev.ferry.process.ProcessRunner;
+import dev.ferry.process.SystemProcessRunner;
 import dev.ferry.agent.runtime.CheckpointOptions;
 import dev.ferry.agent.runtime.ContainerId;
 import dev.ferry.agent.runtime.ContainerSpec;

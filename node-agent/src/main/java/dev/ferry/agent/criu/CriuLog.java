@@ -1,6 +1,6 @@
 package dev.ferry.agent.criu;
 
-import dev.ferry.agent.process.Tails;
+import dev.ferry.process.Tails;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.ferry.agent.process;
+package dev.ferry.process;
 
 /** Cuts long text down to its last lines, the part that explains a failure. */
 public final class Tails {

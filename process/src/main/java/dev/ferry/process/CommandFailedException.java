@@ -1,4 +1,4 @@
-package dev.ferry.agent.process;
+package dev.ferry.process;
 
 /** An external command exited non-zero, timed out, or could not start. */
 public class CommandFailedException extends RuntimeException {

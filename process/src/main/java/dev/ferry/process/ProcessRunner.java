@@ -1,4 +1,4 @@
-package dev.ferry.agent.process;
+package dev.ferry.process;
 
 /**
  * Runs external commands. The one way Ferry spawns processes: implementations capture exit

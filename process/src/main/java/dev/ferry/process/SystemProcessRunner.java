@@ -1,4 +1,4 @@
-package dev.ferry.agent.process;
+package dev.ferry.process;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
