@@ -14,6 +14,7 @@ public final class CriuLog {
   public static final int TAIL_LINES = 40;
   private static final Pattern ERROR = Pattern.compile("^\\(\\s*[\\d.]+\\)\\s+Error \\(([^)]*)\\):\\s*(.*)$", Pattern.MULTILINE);
   private static final long MAX_READ = 4 << 20;
+  private static final java.util.List<String> BENIGN = java.util.List.of("Can't setup RLIMIT_NOFILE for self");
 
   private final String text;
 
@@ -51,10 +52,19 @@ public final class CriuLog {
     return Tails.lastLines(text, TAIL_LINES);
   }
 
-  /** The first "Error (file:line): message" line: usually the cause, later ones its fallout. */
+  /**
+   * The first "Error (file:line): message" line: usually the cause, later ones its fallout.
+   * Errors CRIU logs and then carries on from (raising RLIMIT_NOFILE without CAP_SYS_RESOURCE) are skipped.
+   */
   public Optional<String> firstError() {
     Matcher m = ERROR.matcher(text);
-    return m.find() ? Optional.of(m.group(2).strip() + " [" + m.group(1) + "]") : Optional.empty();
+    while (m.find()) {
+      String message = m.group(2).strip();
+      if (BENIGN.stream().noneMatch(message::contains)) {
+        return Optional.of(message + " [" + m.group(1) + "]");
+      }
+    }
+    return Optional.empty();
   }
 
   public boolean isEmpty() {

@@ -8,11 +8,13 @@ import dev.ferry.agent.criu.CriuLog;
 import dev.ferry.process.ProcessResult;
 import dev.ferry.process.ProcessRunner;
 import dev.ferry.process.ProcessSpec;
+import dev.ferry.process.RunningProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -107,6 +109,29 @@ public final class CrunCommands {
 
   /** Runs {@code crun checkpoint}; a failure carries CRIU's log from the work directory. */
   public ProcessResult checkpoint(ContainerId id, CheckpointOptions o) {
+    ProcessResult r = runner.run(spec(checkpointArgs(id, o)));
+    if (!r.succeeded()) {
+      throw checkpointFailure(id, o, r);
+    }
+    return r;
+  }
+
+  /**
+   * Starts {@code crun checkpoint} with extra environment and returns at once: a lazy dump keeps
+   * running as CRIU's page server until the target pulled every page.
+   */
+  public RunningProcess startCheckpoint(ContainerId id, CheckpointOptions o, Map<String, String> env, Duration maxLifetime) {
+    return runner.start(spec(checkpointArgs(id, o)).withEnv(env).withTimeout(maxLifetime));
+  }
+
+  /** The error a failed checkpoint becomes, with CRIU's own words from its log. */
+  public AgentException checkpointFailure(ContainerId id, CheckpointOptions o, ProcessResult r) {
+    FailureReason reason = o.preDump() ? FailureReason.CRIU_PREDUMP_FAILED : FailureReason.CRIU_DUMP_FAILED;
+    return criuFailure(reason, o.preDump() ? "pre-dump" : "dump", id, r,
+        o.workDir().resolve(o.preDump() ? "pre-dump.log" : "dump.log"));
+  }
+
+  private static List<String> checkpointArgs(ContainerId id, CheckpointOptions o) {
     List<String> argv = new ArrayList<>(List.of("checkpoint",
         "--image-path", o.imageDir().toString(), "--work-path", o.workDir().toString()));
     if (o.preDump()) {
@@ -121,24 +146,24 @@ public final class CrunCommands {
       argv.add("--tcp-established");
     }
     argv.add(id.value());
-    ProcessResult r = runner.run(spec(argv));
-    if (!r.succeeded()) {
-      FailureReason reason = o.preDump() ? FailureReason.CRIU_PREDUMP_FAILED : FailureReason.CRIU_DUMP_FAILED;
-      throw criuFailure(reason, o.preDump() ? "pre-dump" : "dump", id, r,
-          o.workDir().resolve(o.preDump() ? "pre-dump.log" : "dump.log"));
-    }
-    return r;
+    return argv;
   }
 
   /** Runs {@code crun restore --detach}; a failure carries CRIU's restore log. */
   public ProcessResult restore(ContainerId id, Path bundle, Path imageDir, Path workDir, boolean tcpEstablished, Path logFile) {
+    return restore(id, bundle, imageDir, workDir, tcpEstablished, logFile, Map.of());
+  }
+
+  /** Restore with extra environment (a CRIU configuration file for a lazy restore). */
+  public ProcessResult restore(ContainerId id, Path bundle, Path imageDir, Path workDir, boolean tcpEstablished,
+      Path logFile, Map<String, String> env) {
     List<String> argv = new ArrayList<>(List.of("restore", "--detach", "--bundle", bundle.toString(),
         "--image-path", imageDir.toString(), "--work-path", workDir.toString()));
     if (tcpEstablished) {
       argv.add("--tcp-established");
     }
     argv.add(id.value());
-    ProcessResult r = runner.run(spec(argv).withStdoutFile(logFile));
+    ProcessResult r = runner.run(spec(argv).withStdoutFile(logFile).withEnv(env));
     if (!r.succeeded()) {
       throw criuFailure(FailureReason.CRIU_RESTORE_FAILED, "restore", id, r, workDir.resolve("restore.log"));
     }

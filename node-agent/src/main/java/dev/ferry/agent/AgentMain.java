@@ -1,0 +1,57 @@
+package dev.ferry.agent;
+
+import dev.ferry.agent.grpc.AgentServer;
+import dev.ferry.process.SystemProcessRunner;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ferry agent}: runs one node agent. */
+@Command(name = "agent", mixinStandardHelpOptions = true, description = "Run a Ferry node agent (needs root, crun and CRIU).")
+public final class AgentMain implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(AgentMain.class);
+
+  @Option(names = "--node", required = true, description = "This node's name.")
+  String node;
+
+  @Option(names = "--state-dir", defaultValue = "/var/lib/ferry/agent", description = "Where the agent keeps bundles, images and records (default: ${DEFAULT-VALUE}).")
+  Path stateDir;
+
+  @Option(names = "--listen", defaultValue = "0.0.0.0:7071", description = "host:port of the gRPC API (default: ${DEFAULT-VALUE}).")
+  String listen;
+
+  @Option(names = "--busybox", defaultValue = "/bin/busybox", description = "Static busybox for the containers' stdio shim (default: ${DEFAULT-VALUE}).")
+  Path busybox;
+
+  @Option(names = "--command-timeout", defaultValue = "PT10M", description = "Longest a crun or CRIU call may take, ISO-8601 (default: ${DEFAULT-VALUE}).")
+  Duration commandTimeout;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (!node.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}")) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "invalid node name '" + node + "'");
+    }
+    AgentSteps steps = NodeAgent.build(node, stateDir, busybox, new SystemProcessRunner(), commandTimeout);
+    Thread.ofVirtual().name("capability-probe").start(() -> steps.capabilities().get(false));
+    int colon = listen.lastIndexOf(':');
+    InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
+    Server server = AgentServer.start(NettyServerBuilder.forAddress(address), steps, List.of());
+    log.info("node agent {} listening on {} (state in {})", node, address, stateDir);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown));
+    server.awaitTermination();
+    return 0;
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new AgentMain()).execute(args));
+  }
+}

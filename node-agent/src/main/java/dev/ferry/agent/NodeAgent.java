@@ -1,0 +1,64 @@
+package dev.ferry.agent;
+
+import dev.ferry.agent.capability.CapabilityProbe;
+import dev.ferry.agent.capability.CriuTrials;
+import dev.ferry.agent.checkpoint.AbortRestoreStep;
+import dev.ferry.agent.checkpoint.Admissions;
+import dev.ferry.agent.checkpoint.CheckpointabilityCheck;
+import dev.ferry.agent.checkpoint.DumpStep;
+import dev.ferry.agent.checkpoint.EpochGuard;
+import dev.ferry.agent.checkpoint.FinalizeStep;
+import dev.ferry.agent.checkpoint.LazyDumpStep;
+import dev.ferry.agent.checkpoint.PageServers;
+import dev.ferry.agent.checkpoint.PreDumpStep;
+import dev.ferry.agent.checkpoint.PrepareRestoreStep;
+import dev.ferry.agent.checkpoint.RestoreStep;
+import dev.ferry.agent.checkpoint.ResumeOnSourceStep;
+import dev.ferry.agent.container.ContainerManager;
+import dev.ferry.agent.container.ContainerStore;
+import dev.ferry.agent.container.ProcInspector;
+import dev.ferry.agent.criu.CriuCommands;
+import dev.ferry.agent.runtime.CrunCommands;
+import dev.ferry.agent.runtime.OciConfig;
+import dev.ferry.agent.runtime.StdioShim;
+import dev.ferry.process.ProcessRunner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+
+/** The composition root of one node agent: builds every part from its configuration. */
+public final class NodeAgent {
+  private NodeAgent() {}
+
+  /**
+   * @param node      this node's name (also names its cgroup parent)
+   * @param stateDir  where the agent keeps everything (see {@link NodeLayout})
+   * @param busybox   the static busybox for the stdio shim
+   */
+  public static AgentSteps build(String node, Path stateDir, Path busybox, ProcessRunner runner, Duration commandTimeout) {
+    InstantSource clock = InstantSource.system();
+    NodeLayout layout = new NodeLayout(stateDir).create();
+    String cgroupParent = "/ferry/" + node;
+    CrunCommands crun = new CrunCommands(runner, layout.crunRoot(), commandTimeout);
+    CriuCommands criu = new CriuCommands(runner, commandTimeout);
+    CapabilityProbe probe = new CapabilityProbe(node, layout.stateDir(), criu, crun,
+        new CriuTrials(runner, criu, layout.stateDir().resolve("probe")), clock);
+    ContainerManager containers = new ContainerManager(layout, new ContainerStore(layout), crun,
+        new OciConfig(new StdioShim(busybox), cgroupParent), new ProcInspector(cgroupParent), runner, clock);
+    PageServers pageServers = new PageServers();
+    Admissions admissions = new Admissions();
+    RestoreStep restore = new RestoreStep(layout, containers, crun, criu, pageServers, clock);
+    return new AgentSteps(node, probe, containers,
+        new CheckpointabilityCheck(containers),
+        new PreDumpStep(layout, containers, crun, probe, runner, clock),
+        new DumpStep(layout, containers, crun, runner, clock),
+        new LazyDumpStep(layout, containers, crun, probe, pageServers, runner, clock, Duration.ofSeconds(30)),
+        new PrepareRestoreStep(layout, containers, admissions),
+        restore,
+        new ResumeOnSourceStep(layout, containers, crun, restore, pageServers),
+        new FinalizeStep(containers, pageServers, Duration.ofMinutes(10)),
+        new AbortRestoreStep(containers, pageServers, admissions),
+        new EpochGuard(),
+        admissions);
+  }
+}

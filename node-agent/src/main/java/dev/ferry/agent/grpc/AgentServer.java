@@ -1,0 +1,31 @@
+package dev.ferry.agent.grpc;
+
+import dev.ferry.agent.AgentSteps;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/** Assembles the agent's gRPC server: its services, health and reflection. Takes any builder, so tests can go in-process. */
+public final class AgentServer {
+  private AgentServer() {}
+
+  public static Server start(ServerBuilder<?> builder, AgentSteps steps, List<BindableService> extra) {
+    HealthStatusManager health = new HealthStatusManager();
+    builder.addService(new NodeAgentService(steps))
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance());
+    extra.forEach(builder::addService);
+    try {
+      Server server = builder.build().start();
+      health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the agent's gRPC server", e);
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package dev.ferry.agent.grpc;
+
+import dev.ferry.agent.AgentSteps;
+import dev.ferry.agent.checkpoint.LazyDumpStep;
+import dev.ferry.agent.checkpoint.MigrationContext;
+import dev.ferry.agent.checkpoint.RestoreStep;
+import dev.ferry.proto.v1.*;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/** ferry.v1.NodeAgent: validates, calls the agent's steps, maps the answer. No logic of its own. */
+public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
+  private static final Duration DEFAULT_GRACE = Duration.ofSeconds(10);
+
+  private final AgentSteps steps;
+  private final AgentMapper map;
+
+  public NodeAgentService(AgentSteps steps) {
+    this.steps = steps;
+    this.map = new AgentMapper(steps.node());
+  }
+
+  @Override
+  public void getCapabilities(GetCapabilitiesRequest req, StreamObserver<Capabilities> out) {
+    unary(out, Phase.PHASE_PREFLIGHT, () -> map.capabilities(steps.capabilities().get(req.getRefresh())));
+  }
+
+  @Override
+  public void createContainer(CreateContainerRequest req, StreamObserver<ContainerInfo> out) {
+    unary(out, Phase.PHASE_UNSPECIFIED, () -> map.container(steps.containers().create(map.createRequest(req))));
+  }
+
+  @Override
+  public void startContainer(ContainerRef req, StreamObserver<ContainerInfo> out) {
+    unary(out, Phase.PHASE_UNSPECIFIED, () -> map.container(steps.containers().start(AgentMapper.containerId(req.getContainerId()))));
+  }
+
+  @Override
+  public void stopContainer(StopContainerRequest req, StreamObserver<ContainerInfo> out) {
+    Duration grace = req.hasGracePeriod() ? AgentMapper.duration(req.getGracePeriod()) : DEFAULT_GRACE;
+    unary(out, Phase.PHASE_UNSPECIFIED, () -> map.container(steps.containers().stop(AgentMapper.containerId(req.getContainerId()), grace)));
+  }
+
+  @Override
+  public void deleteContainer(DeleteContainerRequest req, StreamObserver<DeleteContainerResponse> out) {
+    unary(out, Phase.PHASE_UNSPECIFIED, () -> {
+      steps.containers().delete(AgentMapper.containerId(req.getContainerId()), req.getForce());
+      return DeleteContainerResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void listContainers(ListContainersRequest req, StreamObserver<ListContainersResponse> out) {
+    unary(out, Phase.PHASE_UNSPECIFIED, () -> ListContainersResponse.newBuilder()
+        .addAllContainers(steps.containers().list().stream().map(map::container).toList()).build());
+  }
+
+  @Override
+  public void inspectContainer(ContainerRef req, StreamObserver<ContainerInfo> out) {
+    unary(out, Phase.PHASE_UNSPECIFIED, () -> map.container(steps.containers().inspect(AgentMapper.containerId(req.getContainerId()))));
+  }
+
+  @Override
+  public void checkCheckpointable(ContainerRef req, StreamObserver<CheckpointabilityReport> out) {
+    unary(out, Phase.PHASE_PREFLIGHT, () -> map.report(req.getContainerId(),
+        steps.checkpointability().check(AgentMapper.containerId(req.getContainerId()))));
+  }
+
+  @Override
+  public void preDump(PreDumpRequest req, StreamObserver<DumpResult> out) {
+    unary(out, Phase.PHASE_PRECOPY, () -> map.dump(steps.preDump().preDump(admit(req.getMigration()),
+        AgentMapper.containerId(req.getContainerId()), req.getRound())));
+  }
+
+  @Override
+  public void dump(DumpRequest req, StreamObserver<DumpResult> out) {
+    unary(out, Phase.PHASE_FREEZE_AND_DUMP, () -> map.dump(steps.dump().dump(admit(req.getMigration()),
+        AgentMapper.containerId(req.getContainerId()), req.getLeaveRunning(), req.getTcpEstablished(), req.getParentRound())));
+  }
+
+  @Override
+  public void lazyDump(LazyDumpRequest req, StreamObserver<LazyDumpResult> out) {
+    unary(out, Phase.PHASE_FREEZE_AND_DUMP, () -> {
+      String address = req.getPageServerAddress().isEmpty() ? "127.0.0.1" : req.getPageServerAddress();
+      LazyDumpStep.Started s = steps.lazyDump().lazyDump(admit(req.getMigration()), AgentMapper.containerId(req.getContainerId()),
+          req.getTcpEstablished(), address, req.getPageServerPort());
+      return LazyDumpResult.newBuilder().setDump(map.dump(s.dump())).setPageServerAddress(s.address()).setPageServerPort(s.port()).build();
+    });
+  }
+
+  @Override
+  public void prepareRestore(PrepareRestoreRequest req, StreamObserver<PrepareRestoreResponse> out) {
+    unary(out, Phase.PHASE_PREPARE_TARGET, () -> {
+      var p = steps.prepareRestore().prepare(admit(req.getMigration()), AgentMapper.containerId(req.getContainerId()),
+          req.getSourceNode(), req.getExpectedBytes(), "final");
+      return PrepareRestoreResponse.newBuilder().setImageId(p.imageId()).setTransferToken(p.token()).build();
+    });
+  }
+
+  @Override
+  public void restore(RestoreRequest req, StreamObserver<RestoreResult> out) {
+    unary(out, Phase.PHASE_RESTORE, () -> {
+      RestoreStep.PageSource lazy = req.getLazy() ? new RestoreStep.PageSource(req.getPageServerAddress(), req.getPageServerPort()) : null;
+      return map.restore(steps.restore().restore(admit(req.getMigration()), AgentMapper.containerId(req.getContainerId()),
+          req.getImageId(), req.getTcpEstablished(), lazy));
+    });
+  }
+
+  @Override
+  public void resumeOnSource(ResumeOnSourceRequest req, StreamObserver<ContainerInfo> out) {
+    unary(out, Phase.PHASE_ROLLING_BACK, () -> map.container(steps.resumeOnSource().resume(admit(req.getMigration()),
+        AgentMapper.containerId(req.getContainerId()), req.getImageId(), req.getReason())));
+  }
+
+  @Override
+  public void finalize(FinalizeRequest req, StreamObserver<FinalizeResponse> out) {
+    unary(out, Phase.PHASE_COMMIT, () -> {
+      steps.finalizeSource().finalizeSource(admit(req.getMigration()), AgentMapper.containerId(req.getContainerId()));
+      return FinalizeResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void abortRestore(AbortRestoreRequest req, StreamObserver<AbortRestoreResponse> out) {
+    unary(out, Phase.PHASE_ROLLING_BACK, () -> {
+      steps.abortRestore().abort(admit(req.getMigration()), AgentMapper.containerId(req.getContainerId()));
+      return AbortRestoreResponse.getDefaultInstance();
+    });
+  }
+
+  @Override
+  public void sendImages(SendImagesRequest req, StreamObserver<TransferProgress> out) {
+    out.onError(Status.UNIMPLEMENTED.withDescription("image transfer between agents is not wired into the agent yet").asRuntimeException());
+  }
+
+  private MigrationContext admit(dev.ferry.proto.v1.MigrationContext m) {
+    MigrationContext ctx = AgentMapper.context(m);
+    steps.epochs().admit(ctx);
+    return ctx;
+  }
+
+  private <T> void unary(StreamObserver<T> out, Phase phase, Supplier<T> call) {
+    T result;
+    try {
+      result = call.get();
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatus(e, phase, steps.node()));
+      return;
+    }
+    out.onNext(result);
+    out.onCompleted();
+  }
+}
