@@ -283,4 +283,13 @@ class SubcommandsTest {
     assertThat(cli.run("evacuate", "node-a", "--strategy", "warp").exitCode()).isEqualTo(2);
     assertThat(cli.fake.requests).isEmpty();
   }
+
+  @Test
+  void everySubcommandHelpDocumentsTheExitCodes() {
+    for (String sub : new String[] {"status", "watch", "cancel", "evacuate", "drain", "uncordon", "nodes", "containers"}) {
+      var result = cli.run(sub, "--help");
+      assertThat(result.exitCode()).as(sub).isZero();
+      assertThat(result.out()).as(sub).contains("Exit codes:").contains("3   coordinator unreachable");
+    }
+  }
 }
