@@ -34,7 +34,7 @@ final class CliErrors implements IExecutionExceptionHandler {
       return new CliFailure(
           ExitCodes.UNREACHABLE,
           "error: coordinator unreachable at " + target + ": " + orElse(status.getDescription(), "unavailable")
-              + " (set --coordinator or " + CliRuntime.COORDINATOR_ENV + ")",
+              + cause(e) + "; check --coordinator or " + CliRuntime.COORDINATOR_ENV,
           e);
     }
     String text = detail
@@ -83,6 +83,15 @@ final class CliErrors implements IExecutionExceptionHandler {
   private static CliFailure unexpected(Exception ex) {
     String message = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
     return new CliFailure(ExitCodes.FAILED, "error: " + message, ex);
+  }
+
+  /** gRPC's own description is often just "io exception"; the root cause says "Connection refused". */
+  private static String cause(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root != e && root.getMessage() != null ? ": " + root.getMessage() : "";
   }
 
   private static String orElse(String s, String fallback) {
