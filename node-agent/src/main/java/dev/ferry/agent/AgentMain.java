@@ -32,6 +32,15 @@ public final class AgentMain implements Callable<Integer> {
   @Option(names = "--busybox", defaultValue = "/bin/busybox", description = "Static busybox for the containers' stdio shim (default: ${DEFAULT-VALUE}).")
   Path busybox;
 
+  @Option(names = "--coordinator", description = "host:port of the coordinator to register with (none: run standalone).")
+  String coordinator;
+
+  @Option(names = "--advertise", description = "host:port peers and the coordinator use to reach this agent (default: --listen).")
+  String advertise;
+
+  @Option(names = "--register-interval", defaultValue = "PT2S", description = "How often to re-register and report containers (default: ${DEFAULT-VALUE}).")
+  Duration registerInterval;
+
   @Option(names = "--command-timeout", defaultValue = "PT10M", description = "Longest a crun or CRIU call may take, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration commandTimeout;
 
@@ -46,6 +55,10 @@ public final class AgentMain implements Callable<Integer> {
     InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
     Server server = AgentServer.start(NettyServerBuilder.forAddress(address), steps, List.of());
     log.info("node agent {} listening on {} (state in {})", node, address, stateDir);
+    if (coordinator != null) {
+      var channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(coordinator).usePlaintext().build();
+      new dev.ferry.agent.registration.Registrar(steps, advertise != null ? advertise : listen, channel, registerInterval).start();
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown));
     server.awaitTermination();
     return 0;

@@ -1,0 +1,101 @@
+package dev.ferry.e2e.cluster;
+
+import dev.ferry.process.ProcessRunner;
+import dev.ferry.process.ProcessSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Several "hosts" on one machine: a bridge in the host namespace and, per node, a network
+ * namespace joined to it by a veth pair, with an address from 198.18.0.0/24 (a test range).
+ * Everything it creates carries its prefix, so a crashed run's leftovers are removed on the
+ * next start.
+ */
+public final class NetworkTopology implements AutoCloseable {
+  /** A node's namespace and address. */
+  public record Host(String node, String namespace, String address, String hostVeth) {}
+
+  private static final String SUBNET = "198.18.0.";
+
+  private final ProcessRunner runner;
+  private final String prefix;
+  private final String bridge;
+  private final List<Host> hosts = new ArrayList<>();
+
+  public NetworkTopology(ProcessRunner runner, String prefix) {
+    this.runner = runner;
+    this.prefix = prefix;
+    this.bridge = prefix + "br";
+  }
+
+  public String bridgeAddress() {
+    return SUBNET + "1";
+  }
+
+  public NetworkTopology create(List<String> nodes) {
+    destroyLeftovers();
+    ip("link", "add", bridge, "type", "bridge");
+    ip("addr", "add", bridgeAddress() + "/24", "dev", bridge);
+    ip("link", "set", bridge, "up");
+    // dockerd's FORWARD DROP would drop traffic between our namespaces on our own bridge.
+    runner.run(ProcessSpec.of("iptables", "-I", "FORWARD", "-i", bridge, "-o", bridge, "-j", "ACCEPT"));
+    int n = 11;
+    for (String node : nodes) {
+      String ns = prefix + node;
+      String hostVeth = prefix + "h" + (n - 10);
+      String address = SUBNET + n++;
+      ip("netns", "add", ns);
+      ip("link", "add", hostVeth, "type", "veth", "peer", "name", "eth0", "netns", ns);
+      ip("link", "set", hostVeth, "master", bridge);
+      ip("link", "set", hostVeth, "up");
+      ip("-n", ns, "addr", "add", address + "/24", "dev", "eth0");
+      ip("-n", ns, "link", "set", "eth0", "up");
+      ip("-n", ns, "link", "set", "lo", "up");
+      ip("-n", ns, "route", "add", "default", "via", bridgeAddress());
+      hosts.add(new Host(node, ns, address, hostVeth));
+    }
+    return this;
+  }
+
+  public List<Host> hosts() {
+    return List.copyOf(hosts);
+  }
+
+  public Host host(String node) {
+    return hosts.stream().filter(h -> h.node().equals(node)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no host " + node));
+  }
+
+  /** Cuts a node off the network (the fault "link cut"): its veth goes down. */
+  public void cut(String node) {
+    ip("link", "set", host(node).hostVeth(), "down");
+  }
+
+  public void heal(String node) {
+    ip("link", "set", host(node).hostVeth(), "up");
+  }
+
+  /** The argv prefix that runs a command inside a node's namespace. */
+  public List<String> inNamespace(String node) {
+    return List.of("ip", "netns", "exec", host(node).namespace());
+  }
+
+  private void destroyLeftovers() {
+    runner.run(ProcessSpec.of("sh", "-c",
+        "for ns in $(ip netns list | awk '{print $1}' | grep '^" + prefix + "'); do ip netns del $ns; done; "
+            + "ip link del " + bridge + " 2>/dev/null; "
+            + "while iptables -D FORWARD -i " + bridge + " -o " + bridge + " -j ACCEPT 2>/dev/null; do :; done; true"));
+  }
+
+  private void ip(String... args) {
+    List<String> argv = new ArrayList<>(List.of("ip"));
+    argv.addAll(List.of(args));
+    runner.runChecked(ProcessSpec.of(argv));
+  }
+
+  @Override
+  public void close() {
+    hosts.clear();
+    destroyLeftovers();
+  }
+}

@@ -1,0 +1,84 @@
+package dev.ferry.agent.registration;
+
+import dev.ferry.agent.AgentSteps;
+import dev.ferry.agent.grpc.AgentMapper;
+import dev.ferry.proto.v1.CoordinatorGrpc;
+import dev.ferry.proto.v1.RegisterNodeRequest;
+import dev.ferry.proto.v1.ReportContainersRequest;
+import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node registered with the coordinator: every interval it re-registers (which
+ * renews the node's lease in etcd) and reports its containers. A node that stops doing so
+ * expires and gets no new work. The agent's only calls to the coordinator are these.
+ */
+public final class Registrar implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Registrar.class);
+
+  private final AgentSteps steps;
+  private final String advertisedAddress;
+  private final CoordinatorGrpc.CoordinatorBlockingStub coordinator;
+  private final Duration interval;
+  private final AgentMapper map;
+  private volatile boolean running = true;
+  private Thread loop;
+
+  public Registrar(AgentSteps steps, String advertisedAddress, Channel coordinator, Duration interval) {
+    this.steps = steps;
+    this.advertisedAddress = advertisedAddress;
+    this.coordinator = CoordinatorGrpc.newBlockingStub(coordinator);
+    this.interval = interval;
+    this.map = new AgentMapper(steps.node());
+  }
+
+  public Registrar start() {
+    loop = Thread.ofVirtual().name("registrar").start(this::run);
+    return this;
+  }
+
+  private void run() {
+    boolean registered = false;
+    while (running) {
+      try {
+        var deadline = coordinator.withDeadlineAfter(interval.toMillis(), TimeUnit.MILLISECONDS);
+        deadline.registerNode(RegisterNodeRequest.newBuilder().setNode(steps.node()).setAddress(advertisedAddress)
+            .setCapabilities(map.capabilities(steps.capabilities().get(false)).toBuilder().setAgentAddress(advertisedAddress))
+            .build());
+        deadline.reportContainers(ReportContainersRequest.newBuilder().setNode(steps.node())
+            .addAllContainers(steps.containers().list().stream().map(map::container).toList()).build());
+        if (!registered) {
+          log.info("node {} registered with the coordinator as {}", steps.node(), advertisedAddress);
+          registered = true;
+        }
+      } catch (StatusRuntimeException e) {
+        log.warn("node {} could not register with the coordinator: {}", steps.node(), e.getStatus());
+        registered = false;
+      } catch (RuntimeException e) {
+        log.warn("node {} could not report to the coordinator", steps.node(), e);
+      }
+      sleep();
+    }
+  }
+
+  private void sleep() {
+    try {
+      Thread.sleep(interval);
+    } catch (InterruptedException e) {
+      running = false;
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (loop != null) {
+      loop.interrupt();
+    }
+  }
+
+}
