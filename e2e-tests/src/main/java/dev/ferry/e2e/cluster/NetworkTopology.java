@@ -75,9 +75,12 @@ public final class NetworkTopology implements AutoCloseable {
     ip("link", "set", host(node).hostVeth(), "up");
   }
 
-  /** The argv prefix that runs a command inside a node's namespace. */
+  /**
+   * The argv prefix that runs a command inside a node's network namespace. Not {@code ip netns
+   * exec}: it also remounts /sys, hiding the cgroup hierarchies that crun needs.
+   */
   public List<String> inNamespace(String node) {
-    return List.of("ip", "netns", "exec", host(node).namespace());
+    return List.of("nsenter", "--net=/run/netns/" + host(node).namespace(), "--");
   }
 
   private void destroyLeftovers() {

@@ -1,0 +1,84 @@
+package dev.ferry.e2e.cluster;
+
+import dev.ferry.process.ProcessRunner;
+import dev.ferry.process.RunningProcess;
+import dev.ferry.proto.v1.NodeAgentGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One node agent as its own process inside its host's network namespace, with its own state directory. */
+public final class AgentNode implements AutoCloseable {
+  public static final int PORT = 7071;
+
+  private final ProcessRunner runner;
+  private final NetworkTopology.Host host;
+  private final NetworkTopology topology;
+  private final Path stateDir;
+  private final String coordinator;
+  private RunningProcess process;
+  private ManagedChannel channel;
+
+  public AgentNode(ProcessRunner runner, NetworkTopology topology, String node, Path stateDir, String coordinator) {
+    this.runner = runner;
+    this.topology = topology;
+    this.host = topology.host(node);
+    this.stateDir = stateDir;
+    this.coordinator = coordinator;
+  }
+
+  public AgentNode start() {
+    List<String> args = new ArrayList<>(List.of("--node", host.node(), "--state-dir", stateDir.toString(),
+        "--listen", address()));
+    if (coordinator != null) {
+      args.addAll(List.of("--coordinator", coordinator, "--register-interval", "PT1S"));
+    }
+    process = JavaProcess.start(runner, topology.inNamespace(host.node()), "dev.ferry.agent.AgentMain", args,
+        stateDir.resolveSibling(host.node() + "-agent.log"));
+    if (channel == null) {
+      channel = NettyChannelBuilder.forTarget(address()).usePlaintext().build();
+    }
+    return this;
+  }
+
+  public String node() {
+    return host.node();
+  }
+
+  public String address() {
+    return host.address() + ":" + PORT;
+  }
+
+  public Path stateDir() {
+    return stateDir;
+  }
+
+  public NodeAgentGrpc.NodeAgentBlockingStub stub() {
+    return NodeAgentGrpc.newBlockingStub(channel);
+  }
+
+  public boolean isAlive() {
+    return process != null && process.isAlive();
+  }
+
+  /** SIGKILL the agent, as a crash would; its containers keep running. */
+  public void kill() {
+    ProcessHandle.of(process.pid()).ifPresent(p -> {
+      p.descendants().filter(d -> d.info().command().map(c -> c.endsWith("java")).orElse(false)).forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    });
+    process.await(java.time.Duration.ofSeconds(10));
+  }
+
+  @Override
+  public void close() {
+    if (process != null && process.isAlive()) {
+      kill();
+    }
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+  }
+}
