@@ -31,6 +31,8 @@ public final class FakeAgents implements Agents {
   private final Map<String, CountDownLatch> reached = new ConcurrentHashMap<>();
   public final List<String> calls = new CopyOnWriteArrayList<>();
   public final List<String> violations = new CopyOnWriteArrayList<>();
+  /** "node:Operation@epoch" for every call that belongs to a migration. */
+  public final List<String> fenced = new CopyOnWriteArrayList<>();
   private volatile boolean dirtyTracking;
 
   public FakeAgents node(String name) {
@@ -107,6 +109,11 @@ public final class FakeAgents implements Agents {
       this.node = node;
     }
 
+    private void enter(String op, MigrationRef ref) {
+      fenced.add(node + ":" + op + "@" + ref.epoch());
+      enter(op);
+    }
+
     private void enter(String op) {
       calls.add(node + ":" + op);
       String key = node + ":" + op;
@@ -164,20 +171,20 @@ public final class FakeAgents implements Agents {
 
     @Override
     public TargetSlot prepareRestore(MigrationRef ref, String containerId, String sourceNode, long expectedBytes) {
-      enter("PrepareRestore");
+      enter("PrepareRestore", ref);
       return new TargetSlot("img-" + ref.migrationId(), "tok-" + ref.migrationId());
     }
 
     @Override
     public DumpInfo preDump(MigrationRef ref, String containerId, int round) {
-      enter("PreDump");
+      enter("PreDump", ref);
       long bytes = round == 1 ? 64L << 20 : 1L << 20;
       return new DumpInfo("pre-" + round, round, bytes, bytes / 4096, Duration.ofMillis(20), null, "");
     }
 
     @Override
     public DumpInfo dump(MigrationRef ref, String containerId, int parentRound, boolean tcpEstablished) {
-      enter("Dump");
+      enter("Dump", ref);
       set(containerId, State.CHECKPOINTED);
       return new DumpInfo("dump-" + ref.migrationId(), 0, 16L << 20, 4096, Duration.ofMillis(30),
           Instant.parse("2025-01-01T00:00:10Z"), "");
@@ -185,7 +192,7 @@ public final class FakeAgents implements Agents {
 
     @Override
     public DumpInfo lazyDump(MigrationRef ref, String containerId, boolean tcpEstablished) {
-      enter("LazyDump");
+      enter("LazyDump", ref);
       set(containerId, State.CHECKPOINTED);
       return new DumpInfo("lazy-" + ref.migrationId(), 0, 1L << 20, 0, Duration.ofMillis(10),
           Instant.parse("2025-01-01T00:00:10Z"), "127.0.0.1:27000");
@@ -194,7 +201,7 @@ public final class FakeAgents implements Agents {
     @Override
     public TransferInfo sendImages(MigrationRef ref, String containerId, String imageId, String targetAddress,
         String transferToken, ImageKind kind, LongConsumer bytesDone) {
-      enter("SendImages");
+      enter("SendImages", ref);
       bytesDone.accept(8L << 20);
       return new TransferInfo(16L << 20, 6L << 20, Duration.ofMillis(100));
     }
@@ -202,26 +209,26 @@ public final class FakeAgents implements Agents {
     @Override
     public RestoreInfo restore(MigrationRef ref, String containerId, String imageId, boolean tcpEstablished,
         ClockPolicy clockPolicy, Instant frozenAt, String pageServer) {
-      enter("Restore");
+      enter("Restore", ref);
       set(containerId, State.RUNNING);
       return new RestoreInfo(Duration.ofMillis(40), Instant.parse("2025-01-01T00:00:10.250Z"));
     }
 
     @Override
     public void resumeOnSource(MigrationRef ref, String containerId, String imageId, String reason) {
-      enter("ResumeOnSource");
+      enter("ResumeOnSource", ref);
       set(containerId, State.RUNNING);
     }
 
     @Override
     public void finalizeSource(MigrationRef ref, String containerId) {
-      enter("Finalize");
+      enter("Finalize", ref);
       set(containerId, null);
     }
 
     @Override
     public void abortRestore(MigrationRef ref, String containerId) {
-      enter("AbortRestore");
+      enter("AbortRestore", ref);
       if (here().containsKey(containerId)) {
         set(containerId, null);
       }
