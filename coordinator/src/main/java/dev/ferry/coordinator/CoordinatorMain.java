@@ -1,0 +1,153 @@
+package dev.ferry.coordinator;
+
+import dev.ferry.coordinator.agent.AgentCallPolicy;
+import dev.ferry.coordinator.agent.ResilientAgents;
+import dev.ferry.coordinator.etcd.EmbeddedEtcd;
+import dev.ferry.coordinator.grpc.CoordinatorServer;
+import dev.ferry.coordinator.grpc.CoordinatorService;
+import dev.ferry.coordinator.grpc.GrpcAgents;
+import dev.ferry.coordinator.grpc.LateBoundService;
+import dev.ferry.coordinator.registry.EtcdNodeRegistry;
+import dev.ferry.coordinator.schedule.Limits;
+import dev.ferry.coordinator.service.CoordinatorConfig;
+import dev.ferry.coordinator.service.CoordinatorRuntime;
+import dev.ferry.process.SystemProcessRunner;
+import io.etcd.jetcd.Client;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ferry-coordinator}: the control plane process. */
+@Command(name = "ferry-coordinator", mixinStandardHelpOptions = true,
+    description = "Ferry's control plane: schedules migrations, state in etcd.")
+public final class CoordinatorMain implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(CoordinatorMain.class);
+
+  @Option(names = "--listen", defaultValue = "127.0.0.1:7400", description = "host:port to serve gRPC on")
+  String listen;
+
+  @Option(names = "--advertise", defaultValue = "", description = "address other coordinators and clients "
+      + "reach this one on (default: --listen)")
+  String advertise;
+
+  @Option(names = "--etcd", split = ",", description = "etcd endpoints (http://host:port,...); none: start a "
+      + "local etcd")
+  List<String> etcd = new ArrayList<>();
+
+  @Option(names = "--data-dir", defaultValue = "/var/lib/ferry/coordinator",
+      description = "where the local etcd keeps its data when --etcd is not given")
+  Path dataDir;
+
+  @Option(names = "--max-outbound-per-node", defaultValue = "2")
+  int outbound;
+
+  @Option(names = "--max-inbound-per-node", defaultValue = "2")
+  int inbound;
+
+  @Option(names = "--max-in-flight", defaultValue = "5")
+  int cluster;
+
+  @Option(names = "--node-lease-ttl", defaultValue = "PT10S", converter = DurationConverter.class)
+  Duration nodeLeaseTtl;
+
+  /** A running coordinator: close to stop it (and its local etcd, if it started one). */
+  public record Running(Server server, CoordinatorRuntime runtime, Client client, EmbeddedEtcd embedded,
+      GrpcAgents agents) implements AutoCloseable {
+    public int port() {
+      return server.getPort();
+    }
+
+    @Override
+    public void close() {
+      server.shutdownNow();
+      runtime.close();
+      agents.close();
+      client.close();
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new CoordinatorMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Running running = start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("shutting down");
+      running.close();
+      stopped.countDown();
+    }));
+    stopped.await();
+    return 0;
+  }
+
+  public Running start() {
+    Limits limits = new Limits(outbound, inbound, cluster);
+    EmbeddedEtcd embedded = null;
+    List<String> endpoints = etcd;
+    if (endpoints.isEmpty()) {
+      embedded = EmbeddedEtcd.start(new SystemProcessRunner(), dataDir.resolve("etcd"), Duration.ofSeconds(30));
+      endpoints = List.of(embedded.endpoint());
+      log.info("no --etcd given: started a local etcd at {} (data in {})", embedded.endpoint(), embedded.dataDir());
+    }
+    Client client = Client.builder().endpoints(endpoints.toArray(String[]::new)).build();
+    GrpcAgents grpcAgents = new GrpcAgents(new EtcdNodeRegistry(client));
+    var agents = new ResilientAgents(grpcAgents, new AgentCallPolicy(AgentCallPolicy.Settings.DEFAULT));
+    CoordinatorConfig config = new CoordinatorConfig(limits, CoordinatorConfig.DEFAULT.retry(),
+        CoordinatorConfig.DEFAULT.stopRule(), CoordinatorConfig.DEFAULT.chooser(), nodeLeaseTtl,
+        CoordinatorConfig.DEFAULT.scheduleEvery());
+    int colon = listen.lastIndexOf(':');
+    InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon),
+        Integer.parseInt(listen.substring(colon + 1)));
+    Server server = null;
+    CoordinatorRuntime runtime = null;
+    try {
+      // Bind first so the advertised address is real (port 0 picks one), then campaign with it.
+      var builder = NettyServerBuilder.forAddress(address);
+      var service = new LateBoundService();
+      server = CoordinatorServer.start(builder, service);
+      String self = advertise.isEmpty() ? address.getHostString() + ":" + server.getPort() : advertise;
+      runtime = CoordinatorRuntime.elected(client, agents, self, config);
+      service.bind(new CoordinatorService(runtime.coordinator(), runtime.registry(), nodeLeaseTtl,
+          Duration.ofMillis(200)));
+      log.info("coordinator serving on {} (advertised as {}), limits {}", server.getListenSockets(), self, limits);
+      return new Running(server, runtime, client, embedded, grpcAgents);
+    } catch (RuntimeException e) {
+      if (server != null) {
+        server.shutdownNow();
+      }
+      if (runtime != null) {
+        runtime.close();
+      }
+      client.close();
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+  }
+
+  /** Parses ISO-8601 durations (PT10S) and plain seconds (10). */
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return value.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(value)) : Duration.parse(value);
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package dev.ferry.coordinator.etcd;
+
+import dev.ferry.process.ProcessRunner;
+import dev.ferry.process.ProcessSpec;
+import dev.ferry.process.RunningProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-member etcd of our own, on free loopback ports with its own data directory: the
+ * quickstart's default when no endpoint is configured, and what tests start. Stopped on close.
+ */
+public final class EmbeddedEtcd implements AutoCloseable {
+  public static final String BINARY = "/usr/bin/etcd";
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedEtcd.class);
+
+  private final RunningProcess process;
+  private final String endpoint;
+  private final Path dataDir;
+
+  private EmbeddedEtcd(RunningProcess process, String endpoint, Path dataDir) {
+    this.process = process;
+    this.endpoint = endpoint;
+    this.dataDir = dataDir;
+  }
+
+  /** Starts etcd and waits until it reports healthy, or fails with its output. */
+  public static EmbeddedEtcd start(ProcessRunner runner, Path dataDir, Duration startTimeout) {
+    int client = freePort();
+    int peer = freePort();
+    String clientUrl = "http://127.0.0.1:" + client;
+    String peerUrl = "http://127.0.0.1:" + peer;
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create etcd data directory " + dataDir, e);
+    }
+    Path logFile = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+    ProcessSpec spec = ProcessSpec.of(List.of(BINARY, "--name", "default", "--data-dir", dataDir.toString(),
+            "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
+            "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
+            "--initial-cluster", "default=" + peerUrl, "--log-level", "warn"))
+        .withTimeout(Duration.ofDays(365))
+        .withStdoutFile(logFile);
+    RunningProcess p = runner.start(spec);
+    EmbeddedEtcd etcd = new EmbeddedEtcd(p, clientUrl, dataDir);
+    etcd.awaitHealthy(startTimeout, logFile);
+    log.info("embedded etcd pid {} serving {} from {}", p.pid(), clientUrl, dataDir);
+    return etcd;
+  }
+
+  private void awaitHealthy(Duration timeout, Path logFile) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("etcd exited during start-up: " + tail(logFile));
+      }
+      try {
+        var r = http.send(HttpRequest.newBuilder(URI.create(endpoint + "/health")).timeout(Duration.ofSeconds(1))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200 && r.body().contains("\"health\":\"true\"")) {
+          return;
+        }
+      } catch (IOException e) {
+        // Not listening yet.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      sleep(Duration.ofMillis(50));
+    }
+    process.stop();
+    throw new IllegalStateException("etcd at " + endpoint + " not healthy within " + timeout.toMillis() + " ms: "
+        + tail(logFile));
+  }
+
+  public String endpoint() {
+    return endpoint;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.stop();
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free loopback port", e);
+    }
+  }
+
+  private static String tail(Path logFile) {
+    try {
+      List<String> lines = Files.readAllLines(logFile);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

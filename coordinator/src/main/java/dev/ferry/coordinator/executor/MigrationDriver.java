@@ -1,0 +1,143 @@
+package dev.ferry.coordinator.executor;
+
+import dev.ferry.coordinator.agent.AgentClient.MigrationRef;
+import dev.ferry.coordinator.fsm.Decision;
+import dev.ferry.coordinator.fsm.Event;
+import dev.ferry.coordinator.fsm.Migration;
+import dev.ferry.coordinator.fsm.MigrationMachine;
+import dev.ferry.coordinator.fsm.Recovery;
+import dev.ferry.coordinator.fsm.Transitions;
+import dev.ferry.coordinator.leader.Leadership;
+import dev.ferry.coordinator.leader.NotLeaderException;
+import dev.ferry.coordinator.store.ConflictException;
+import dev.ferry.coordinator.store.MigrationStore;
+import dev.ferry.coordinator.store.StoreUnavailableException;
+import dev.ferry.coordinator.store.Versioned;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Drives one migration to a terminal phase on its own virtual thread. Write-ahead: every decision
+ * is persisted before its commands run, so whoever drives next (this coordinator after a crash,
+ * or another leader) can recover from the record alone. Stops as soon as leadership is lost or
+ * another coordinator wrote the record.
+ */
+public final class MigrationDriver implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(MigrationDriver.class);
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
+
+  private final String migrationId;
+  private final MigrationStore store;
+  private final MigrationMachine machine;
+  private final CommandRunner runner;
+  private final Leadership leadership;
+  private final InstantSource clock;
+  private final Function<String, String> pendingCancel;
+  private final Consumer<Migration> onFinished;
+  private Versioned<Migration> current;
+  private long lastProgressNanos;
+
+  public MigrationDriver(String migrationId, MigrationStore store, MigrationMachine machine, CommandRunner runner,
+      Leadership leadership, InstantSource clock, Function<String, String> pendingCancel,
+      Consumer<Migration> onFinished) {
+    this.migrationId = migrationId;
+    this.store = store;
+    this.machine = machine;
+    this.runner = runner;
+    this.leadership = leadership;
+    this.clock = clock;
+    this.pendingCancel = pendingCancel;
+    this.onFinished = onFinished;
+  }
+
+  @Override
+  public void run() {
+    MDC.put("migration", migrationId);
+    try {
+      current = store.get(migrationId).orElseThrow(() -> new IllegalStateException("no record " + migrationId));
+      Decision d = new Recovery(machine).resume(current.value(), clock.instant());
+      persist(d.next());
+      while (!current.value().phase().terminal()) {
+        long epoch = leadership.epoch();
+        Event e = cancelRequested();
+        if (e == null) {
+          if (d.commands().isEmpty()) {
+            log.warn("migration {} waits in {} with nothing to run", migrationId, current.value().phase().label());
+            return;
+          }
+          sleep(d.delay());
+          e = runner.run(d.commands(), new MigrationRef(migrationId, epoch), this::progress);
+        }
+        d = machine.transition(current.value(), e, clock.instant());
+        persist(d.next());
+        log.info("migration {} -> {} ({})", migrationId, current.value().phase().label(), e.label());
+      }
+      onFinished.accept(current.value());
+    } catch (NotLeaderException e) {
+      log.warn("migration {}: stopped driving, leadership lost", migrationId);
+    } catch (ConflictException e) {
+      log.warn("migration {}: record changed under us, another coordinator drives it: {}", migrationId,
+          e.getMessage());
+    } catch (RuntimeException e) {
+      log.error("migration {}: driver failed; recovery will pick it up", migrationId, e);
+    } finally {
+      MDC.remove("migration");
+    }
+  }
+
+  private Event cancelRequested() {
+    String reason = pendingCancel.apply(migrationId);
+    if (reason == null) {
+      return null;
+    }
+    Event cancel = new Event.CancelRequested(reason);
+    return Transitions.accepts(current.value().phase(), cancel) ? cancel : null;
+  }
+
+  /** Transfer progress: applied to the record, persisted at most once a second. */
+  private void progress(Event e) {
+    Decision d = machine.transition(current.value(), e, clock.instant());
+    long now = System.nanoTime();
+    if (now - lastProgressNanos >= PROGRESS_EVERY.toNanos()) {
+      lastProgressNanos = now;
+      persist(d.next());
+    }
+  }
+
+  /** Write-ahead: retry while etcd is briefly unavailable, give up the moment leadership is gone. */
+  private void persist(Migration next) {
+    if (next.equals(current.value())) {
+      return;
+    }
+    Duration backoff = Duration.ofMillis(100);
+    while (true) {
+      leadership.epoch();
+      try {
+        current = store.update(current, next);
+        return;
+      } catch (StoreUnavailableException e) {
+        log.warn("migration {}: cannot persist {} yet: {}", migrationId, next.phase().label(), e.getMessage());
+        sleep(backoff);
+        backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2)
+            : backoff.multipliedBy(2);
+      }
+    }
+  }
+
+  private static void sleep(Duration d) {
+    if (d.isZero()) {
+      return;
+    }
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new NotLeaderException("");
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package dev.ferry.coordinator.fsm;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/** Something that happened to a migration: a step's outcome, an operator's request, a deadline. */
+public sealed interface Event {
+
+  /** The scheduler gave the migration a slot and a target. */
+  record Admitted(String targetNode, String placementReason) implements Event {}
+
+  /** A driver took the admitted migration up (also what recovery sends for a Planned one). */
+  record Started() implements Event {}
+
+  record PreflightPassed(String capabilitiesSummary, StrategyChoice choice) implements Event {
+    public PreflightPassed {
+      Objects.requireNonNull(choice, "choice");
+    }
+  }
+
+  record PreflightFailed(Failure failure) implements Event {}
+
+  record TargetPrepared(String targetImageId, String transferToken) implements Event {}
+
+  record RoundDumped(PrecopyRound stats) implements Event {}
+
+  /** Final dump done; for post-copy the page server that serves the memory. */
+  record DumpCompleted(String sourceImageId, long imageBytes, Instant frozenAt, String pageServer)
+      implements Event {
+    public DumpCompleted {
+      pageServer = pageServer == null ? "" : pageServer;
+    }
+  }
+
+  record TransferProgressed(long bytesDone) implements Event {}
+
+  record TransferCompleted(long bytesRaw, long bytesOnWire) implements Event {}
+
+  record Restored(Duration restoreDuration, Instant resumedAt) implements Event {}
+
+  record Verified(String detail) implements Event {}
+
+  record Committed() implements Event {}
+
+  record RollbackCompleted() implements Event {}
+
+  record StepFailed(Failure failure) implements Event {}
+
+  record CancelRequested(String reason) implements Event {}
+
+  /** A per-GiB or stall deadline passed for the current step. */
+  record Timeout(String step, Duration limit) implements Event {}
+
+  default String label() {
+    return getClass().getSimpleName();
+  }
+}

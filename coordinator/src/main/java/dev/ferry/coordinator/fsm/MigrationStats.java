@@ -1,0 +1,11 @@
+package dev.ferry.coordinator.fsm;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** Measurements collected along the way; zero/null until the step that measures them ran. */
+public record MigrationStats(long bytesDone, long bytesRaw, long bytesOnWire, Duration restoreDuration,
+    Instant resumedAt, Duration blackout) {
+
+  public static final MigrationStats NONE = new MigrationStats(0, 0, 0, null, null, null);
+}

@@ -1,0 +1,56 @@
+package dev.ferry.coordinator.fsm;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * When to stop pre-copying and freeze. Stop when the final dump is estimated to fit the downtime
+ * budget (dirty bytes of the last round / its measured throughput + a fixed freeze/restore cost),
+ * when the dirty set grew by more than {@code growthLimit} (the workload dirties faster than we
+ * copy, so more rounds only waste bandwidth), or at the round limit.
+ */
+public record PrecopyStopRule(Duration fixedCost, double growthLimit) {
+
+  public static final PrecopyStopRule DEFAULT = new PrecopyStopRule(Duration.ofMillis(150), 0.10);
+
+  public record StopDecision(boolean stop, String reason) {}
+
+  public StopDecision decide(List<PrecopyRound> rounds, Duration budget, int maxRounds) {
+    if (rounds.isEmpty()) {
+      return new StopDecision(false, "no round taken yet");
+    }
+    PrecopyRound last = rounds.getLast();
+    Duration estimate = estimateFinalDump(last);
+    if (estimate.compareTo(budget) <= 0) {
+      return new StopDecision(true, "estimated final dump " + estimate.toMillis() + " ms (" + last.dirtyBytes()
+          + " dirty bytes at " + mibPerSecond(last) + " MiB/s + " + fixedCost.toMillis() + " ms) fits the "
+          + budget.toMillis() + " ms budget");
+    }
+    if (rounds.size() >= 2) {
+      PrecopyRound prev = rounds.get(rounds.size() - 2);
+      if (last.dirtyBytes() > prev.dirtyBytes() * (1.0 + growthLimit)) {
+        long pct = Math.round(100.0 * (last.dirtyBytes() - prev.dirtyBytes()) / Math.max(1, prev.dirtyBytes()));
+        return new StopDecision(true, "dirty set grew " + pct + "% (" + prev.dirtyBytes() + " -> "
+            + last.dirtyBytes() + " bytes) in round " + last.round() + ": not converging");
+      }
+    }
+    if (rounds.size() >= maxRounds) {
+      return new StopDecision(true, "reached the limit of " + maxRounds + " rounds; estimated final dump "
+          + estimate.toMillis() + " ms exceeds the " + budget.toMillis() + " ms budget");
+    }
+    return new StopDecision(false, "estimated final dump " + estimate.toMillis() + " ms exceeds the "
+        + budget.toMillis() + " ms budget; another round");
+  }
+
+  Duration estimateFinalDump(PrecopyRound last) {
+    if (last.throughputBytesPerSecond() <= 0) {
+      return Duration.ofDays(1);
+    }
+    long nanos = (long) (last.dirtyBytes() / last.throughputBytesPerSecond() * 1e9);
+    return Duration.ofNanos(nanos).plus(fixedCost);
+  }
+
+  private static String mibPerSecond(PrecopyRound r) {
+    return String.format("%.1f", r.throughputBytesPerSecond() / (1 << 20));
+  }
+}

@@ -1,0 +1,60 @@
+package dev.ferry.coordinator.grpc;
+
+import dev.ferry.coordinator.agent.AgentClient;
+import dev.ferry.coordinator.agent.AgentException;
+import dev.ferry.coordinator.agent.Agents;
+import dev.ferry.coordinator.fsm.Failure;
+import dev.ferry.coordinator.fsm.Reason;
+import dev.ferry.coordinator.registry.Node;
+import dev.ferry.coordinator.registry.NodeRegistry;
+import dev.ferry.proto.v1.NodeAgentGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Agents reached over gRPC at the address each registered with; one channel per address.
+ * Plaintext for now (development): mutual TLS is a later issue (DESIGN.md "Security").
+ */
+public final class GrpcAgents implements Agents, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GrpcAgents.class);
+  private final NodeRegistry registry;
+  private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+  public GrpcAgents(NodeRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public AgentClient of(String node) {
+    String address = address(node);
+    ManagedChannel channel = channels.computeIfAbsent(address, a -> {
+      log.warn("calling agent {} at {} over plaintext gRPC (development mode)", node, a);
+      return ManagedChannelBuilder.forTarget(a).usePlaintext().build();
+    });
+    return new GrpcAgentClient(node, NodeAgentGrpc.newBlockingStub(channel));
+  }
+
+  @Override
+  public String address(String node) {
+    return registry.node(node).map(Node::address).filter(a -> !a.isEmpty())
+        .orElseThrow(() -> new AgentException(new Failure.Unreachable(Reason.NODE_NOT_FOUND, node,
+            "no address registered for node " + node)));
+  }
+
+  @Override
+  public void close() {
+    for (ManagedChannel c : channels.values()) {
+      c.shutdown();
+      try {
+        c.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

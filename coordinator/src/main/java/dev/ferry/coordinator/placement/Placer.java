@@ -1,0 +1,79 @@
+package dev.ferry.coordinator.placement;
+
+import dev.ferry.coordinator.fsm.Reason;
+import dev.ferry.coordinator.registry.Node;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Chooses a target node: pure, from the nodes' last reported capabilities. Skips the source,
+ * NotReady and cordoned nodes and those without room; among the rest prefers the most free
+ * memory, then more CPUs, then fewer incoming migrations, then the name (stable).
+ */
+public final class Placer {
+
+  public record Placement(String node, String reason) {}
+
+  /** @throws NoTargetException naming why every node was skipped */
+  public Placement place(PlacementRequest req, List<Node> nodes, Map<String, Integer> inbound) {
+    List<String> skipped = new ArrayList<>();
+    List<Node> fit = new ArrayList<>();
+    for (Node n : nodes) {
+      Optional<String> why = unfit(req, n);
+      if (why.isPresent()) {
+        skipped.add(n.name() + " (" + why.get() + ")");
+      } else {
+        fit.add(n);
+      }
+    }
+    Comparator<Node> best = Comparator.<Node>comparingLong(n -> n.capabilities().memoryAvailableBytes()).reversed()
+        .thenComparing(Comparator.<Node>comparingInt(n -> n.capabilities().cpuCount()).reversed())
+        .thenComparingInt(n -> inbound.getOrDefault(n.name(), 0))
+        .thenComparing(Node::name);
+    Node chosen = fit.stream().min(best).orElseThrow(() -> new NoTargetException("no node can take container "
+        + req.containerId() + ": " + (skipped.isEmpty() ? "no nodes registered" : String.join(", ", skipped))));
+    String reason = "most free memory: " + (chosen.capabilities().memoryAvailableBytes() >> 20) + " MiB free, "
+        + chosen.capabilities().cpuCount() + " cpus" + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped));
+    return new Placement(chosen.name(), reason);
+  }
+
+  /** Checks a target the caller named, with the reason code the API reports. */
+  public void check(PlacementRequest req, Node target) {
+    if (target.name().equals(req.sourceNode())) {
+      throw new TargetRejectedException(Reason.INVALID_ARGUMENT, "target node " + target.name()
+          + " is the source node: a container cannot migrate to the node it runs on");
+    }
+    if (!target.ready()) {
+      throw new TargetRejectedException(Reason.NODE_NOT_READY, "target node " + target.name()
+          + " is not ready: its agent stopped renewing its registration");
+    }
+    if (target.cordoned()) {
+      throw new TargetRejectedException(Reason.NODE_CORDONED, "target node " + target.name() + " is cordoned"
+          + (target.cordonReason().isEmpty() ? "" : " (" + target.cordonReason() + ")")
+          + "; uncordon it or pick another target");
+    }
+  }
+
+  private static Optional<String> unfit(PlacementRequest req, Node n) {
+    if (n.name().equals(req.sourceNode())) {
+      return Optional.of("source");
+    }
+    if (!n.ready()) {
+      return Optional.of("not ready");
+    }
+    if (n.cordoned()) {
+      return Optional.of("cordoned");
+    }
+    if (n.capabilities() == null) {
+      return Optional.of("no capabilities reported");
+    }
+    if (n.capabilities().memoryAvailableBytes() < req.memoryBytes()) {
+      return Optional.of("needs " + (req.memoryBytes() >> 20) + " MiB, has "
+          + (n.capabilities().memoryAvailableBytes() >> 20) + " MiB free");
+    }
+    return Optional.empty();
+  }
+}

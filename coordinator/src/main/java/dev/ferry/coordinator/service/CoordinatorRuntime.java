@@ -1,0 +1,103 @@
+package dev.ferry.coordinator.service;
+
+import dev.ferry.coordinator.agent.Agents;
+import dev.ferry.coordinator.executor.CommandRunner;
+import dev.ferry.coordinator.fsm.MigrationMachine;
+import dev.ferry.coordinator.leader.LeaderElection;
+import dev.ferry.coordinator.leader.Leadership;
+import dev.ferry.coordinator.registry.EtcdNodeRegistry;
+import dev.ferry.coordinator.registry.NodeRegistry;
+import dev.ferry.coordinator.store.EtcdMigrationStore;
+import dev.ferry.coordinator.store.MigrationStore;
+import io.etcd.jetcd.Client;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Wires one coordinator: etcd-backed store and registry, election, dispatcher, domain API. */
+public final class CoordinatorRuntime implements AutoCloseable {
+  private final MigrationStore store;
+  private final NodeRegistry registry;
+  private final Dispatcher dispatcher;
+  private final Coordinator coordinator;
+  private final Leadership leadership;
+  private final LeaderElection election;
+
+  private CoordinatorRuntime(Client etcd, Agents agents, Leadership fixed, String self, CoordinatorConfig config,
+      InstantSource clock) {
+    this.store = new EtcdMigrationStore(etcd);
+    this.registry = new EtcdNodeRegistry(etcd);
+    MigrationMachine machine = new MigrationMachine(config.retry(), config.stopRule());
+    CommandRunner runner = new CommandRunner(agents, config.chooser());
+    Forward forward = new Forward();
+    this.election = fixed == null ? new LeaderElection(etcd, self, Duration.ofSeconds(5), forward) : null;
+    this.leadership = fixed == null ? election : fixed;
+    this.dispatcher = new Dispatcher(store, registry, machine, runner, leadership, clock, config);
+    forward.target = dispatcher;
+    this.coordinator = new Coordinator(store, registry, dispatcher, leadership, clock, CoordinatorRuntime::newId);
+    if (election != null) {
+      election.start();
+    }
+  }
+
+  /** A coordinator that campaigns for leadership in etcd under {@code self} (its advertised address). */
+  public static CoordinatorRuntime elected(Client etcd, Agents agents, String self, CoordinatorConfig config) {
+    return new CoordinatorRuntime(etcd, agents, null, self, config, InstantSource.system());
+  }
+
+  /** A coordinator whose leadership the caller controls (tests); call {@link Dispatcher#elected} when it leads. */
+  public static CoordinatorRuntime withLeadership(Client etcd, Agents agents, Leadership leadership,
+      CoordinatorConfig config) {
+    return new CoordinatorRuntime(etcd, agents, leadership, "", config, InstantSource.system());
+  }
+
+  static String newId() {
+    byte[] b = new byte[6];
+    ThreadLocalRandom.current().nextBytes(b);
+    return "m-" + HexFormat.of().formatHex(b);
+  }
+
+  public Coordinator coordinator() {
+    return coordinator;
+  }
+
+  public Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  public MigrationStore store() {
+    return store;
+  }
+
+  public NodeRegistry registry() {
+    return registry;
+  }
+
+  public Leadership leadership() {
+    return leadership;
+  }
+
+  @Override
+  public void close() {
+    if (election != null) {
+      election.close();
+    }
+    dispatcher.close();
+  }
+
+  /** The election needs its listener before the dispatcher (which needs the election) exists. */
+  private static final class Forward implements LeaderElection.Listener {
+    volatile LeaderElection.Listener target;
+
+    @Override
+    public void elected(long epoch) {
+      target.elected(epoch);
+    }
+
+    @Override
+    public void lost(String why) {
+      target.lost(why);
+    }
+  }
+}
