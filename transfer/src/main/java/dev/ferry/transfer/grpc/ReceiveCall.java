@@ -114,10 +114,11 @@ final class ReceiveCall implements StreamObserver<TransferFrame> {
 
   private void fail(RuntimeException e) {
     finished = true;
-    boolean fatal = !(e instanceof TransferException te) || !te.retryable();
-    if (fatal && session != null) {
+    TransferException failure = e instanceof TransferException te ? te
+        : new TransferException(dev.ferry.transfer.FailureReason.INTERNAL_ERROR, "internal error: " + e, false, e);
+    if (!failure.retryable() && session != null) {
       // Nothing partial may look complete: a failed transfer loses its staging directory.
-      receiver.abort(session.transferId(), String.valueOf(e.getMessage()));
+      receiver.abort(session.transferId(), failure);
     }
     if (!(e instanceof TransferException)) {
       log.error("transfer call failed unexpectedly", e);

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -63,7 +62,7 @@ public final class TreeSender {
     int streams = Math.max(1, Math.min(plan.request().options().parallelStreams(), plan.manifest().files().size()));
     List<StreamWorker> workers = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
-    AtomicReference<RuntimeException> firstFailure = new AtomicReference<>();
+    List<RuntimeException> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
     for (int i = 0; i < streams; i++) {
       StreamWorker worker = new StreamWorker(plan, i);
       workers.add(worker);
@@ -71,9 +70,8 @@ public final class TreeSender {
         try {
           worker.run();
         } catch (RuntimeException e) {
-          if (firstFailure.compareAndSet(null, e)) {
-            workers.forEach(w -> w.abort("another stream failed: " + e.getMessage()));
-          }
+          failures.add(e);
+          workers.forEach(w -> w.abort("another stream failed: " + e.getMessage()));
         }
       }));
     }
@@ -89,9 +87,16 @@ public final class TreeSender {
     } finally {
       reporter.interrupt();
     }
-    if (firstFailure.get() != null) {
-      throw firstFailure.get();
+    if (!failures.isEmpty()) {
+      throw rootCause(failures);
     }
+  }
+
+  /** The failure that explains the others: streams aborted because of it only say "cancelled". */
+  private static RuntimeException rootCause(List<RuntimeException> failures) {
+    return failures.stream()
+        .filter(e -> !(e instanceof TransferException te) || (te.reason() != FailureReason.CANCELLED && te.reason() != FailureReason.TRANSFER_FAILED))
+        .findFirst().orElse(failures.getFirst());
   }
 
   private void reportWhileRunning() {

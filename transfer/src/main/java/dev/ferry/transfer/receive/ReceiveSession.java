@@ -32,6 +32,7 @@ public final class ReceiveSession {
   private final ConcurrentHashMap<Integer, IncomingFile> files = new ConcurrentHashMap<>();
   private final AtomicInteger activeCalls = new AtomicInteger();
   private volatile State state = State.OPEN;
+  private volatile TransferException failure;
   private volatile long idleSinceNanos;
   private volatile byte[] zeros = new byte[0];
 
@@ -148,17 +149,18 @@ public final class ReceiveSession {
   }
 
   /** Deletes the staging directory: nothing partial survives a failed transfer. */
-  public synchronized void fail(String why) {
+  public synchronized void fail(TransferException why) {
     if (state != State.OPEN) {
       return;
     }
+    failure = why;
     state = State.FAILED;
     files.values().forEach(IncomingFile::closeQuietly);
     try {
       if (Files.exists(staging.root())) {
         StagingTree.deleteRecursively(staging.root());
       }
-      log.warn("transfer {} into {} failed, staging removed: {}", opened.transferId(), target, why);
+      log.warn("transfer {} into {} failed, staging removed: {}", opened.transferId(), target, why.getMessage());
     } catch (IOException e) {
       log.error("transfer {} failed and its staging directory {} could not be removed", opened.transferId(), staging.root(), e);
     }
@@ -166,10 +168,6 @@ public final class ReceiveSession {
 
   public boolean committed() {
     return state == State.COMMITTED;
-  }
-
-  boolean failed() {
-    return state == State.FAILED;
   }
 
   void callStarted() {
@@ -194,7 +192,15 @@ public final class ReceiveSession {
     return f;
   }
 
+  void requireNotFailed() {
+    if (state == State.FAILED && failure != null) {
+      // Every call of a failed transfer reports the first cause, not a consequence of it.
+      throw new TransferException(failure.reason(), "transfer failed: " + failure.getMessage());
+    }
+  }
+
   private void requireOpen() {
+    requireNotFailed();
     if (state != State.OPEN) {
       throw new TransferException(FailureReason.FAILED_PRECONDITION,
           "transfer " + opened.transferId() + " is already " + state.name().toLowerCase());

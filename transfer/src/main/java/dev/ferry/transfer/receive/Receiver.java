@@ -34,11 +34,12 @@ public final class Receiver {
     if (target == null || !target.isAbsolute() || target.getParent() == null) {
       throw new TransferException(FailureReason.INTERNAL_ERROR, "admission returned an unusable directory: " + target);
     }
-    ReceiveSession session = sessions.compute(request.transferId(), (id, existing) ->
-        existing != null && !existing.failed() ? existing : create(request, target));
+    // Failed sessions stay as tombstones until they expire: a late call learns the first cause.
+    ReceiveSession session = sessions.computeIfAbsent(request.transferId(), id -> create(request, target));
     if (!session.target().equals(target) || !session.opened().migrationId().equals(request.migrationId())) {
       throw TransferException.denied("transfer " + request.transferId() + " belongs to another migration or destination");
     }
+    session.requireNotFailed();
     session.callStarted();
     return session;
   }
@@ -74,8 +75,8 @@ public final class Receiver {
   }
 
   /** Fails and removes a transfer (the caller gave up on it). */
-  public void abort(String transferId, String why) {
-    ReceiveSession s = sessions.remove(transferId);
+  public void abort(String transferId, TransferException why) {
+    ReceiveSession s = sessions.get(transferId);
     if (s != null) {
       s.fail(why);
     }
@@ -87,8 +88,8 @@ public final class Receiver {
     long limit = options.abandonAfter().toNanos();
     sessions.values().removeIf(s -> {
       if (s.abandoned(now, limit)) {
-        s.fail("no call for " + options.abandonAfter());
-        return true;
+        s.fail(new TransferException(FailureReason.TIMEOUT, "abandoned: no call for " + options.abandonAfter()));
+        return true; // committed and failed ones are simply forgotten
       }
       return false;
     });
