@@ -17,6 +17,7 @@ public final class RawSendCall implements StreamObserver<TransferAck> {
   public final List<TransferAck> acks = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Status> end = new CompletableFuture<>();
   private final StreamObserver<TransferFrame> requests;
+  private volatile Throwable error;
 
   public RawSendCall(Channel channel) {
     this.requests = TransferGrpc.newStub(channel).send(this);
@@ -38,6 +39,12 @@ public final class RawSendCall implements StreamObserver<TransferAck> {
     return end.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** The FerryError the receiver put in the status details, if any. */
+  public dev.ferry.proto.v1.FerryError ferryError() throws Exception {
+    com.google.rpc.Status status = io.grpc.protobuf.StatusProto.fromThrowable(error);
+    return status.getDetails(0).unpack(dev.ferry.proto.v1.FerryError.class);
+  }
+
   @Override
   public void onNext(TransferAck ack) {
     acks.add(ack);
@@ -45,6 +52,7 @@ public final class RawSendCall implements StreamObserver<TransferAck> {
 
   @Override
   public void onError(Throwable t) {
+    error = t;
     end.complete(Status.fromThrowable(t));
   }
 
