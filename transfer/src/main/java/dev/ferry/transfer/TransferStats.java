@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param files             regular files sent (hardlinks not counted)
  * @param entries           all entries: files, directories, links, special files
  * @param duration          time since the transfer started
+ * @param streams           parallel streams used
  * @param reconnects        calls opened again after a broken connection
  * @param peakInFlightBytes the highest unacknowledged byte count of any stream (bounded by the window)
  * @param compression       the compression used most, e.g. "zstd -1"
@@ -23,6 +24,7 @@ public record TransferStats(
     int files,
     int entries,
     Duration duration,
+    int streams,
     int reconnects,
     long peakInFlightBytes,
     String compression,

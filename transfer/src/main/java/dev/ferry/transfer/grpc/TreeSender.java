@@ -59,7 +59,7 @@ public final class TreeSender {
   }
 
   private void sendFiles() {
-    int streams = Math.max(1, Math.min(plan.request().options().parallelStreams(), plan.manifest().files().size()));
+    int streams = streams();
     List<StreamWorker> workers = new ArrayList<>();
     List<Thread> threads = new ArrayList<>();
     List<RuntimeException> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -132,11 +132,15 @@ public final class TreeSender {
     });
   }
 
+  private int streams() {
+    return Math.max(1, Math.min(plan.request().options().parallelStreams(), plan.manifest().files().size()));
+  }
+
   private TransferStats stats() {
     SendCounters c = plan.counters();
     Manifest m = plan.manifest();
     return new TransferStats(m.bytesTotal(), c.sentRawBytes.get(), c.wireBytes.get(), m.files().size(),
-        m.entries().size(), Duration.ofNanos(plan.ticker().nanos() - startNanos), c.reconnects.get(),
+        m.entries().size(), Duration.ofNanos(plan.ticker().nanos() - startNanos), streams(), c.reconnects.get(),
         c.peakInFlight.get(), plan.compression().description(), plan.compression().reason());
   }
 }
