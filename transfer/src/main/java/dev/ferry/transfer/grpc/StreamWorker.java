@@ -85,14 +85,15 @@ final class StreamWorker {
           throw new TransferException(FailureReason.CANCELLED, "another stream failed", false, null);
         }
         long start = plan.ticker().nanos();
-        EncodedChunk encoded = encoder.encode(chunks.buffer(), n, plan.compression().level());
+        Integer level = plan.compression().level();
+        EncodedChunk encoded = encoder.encode(chunks.buffer(), n, level);
         long compressed = plan.ticker().nanos();
         TransferFrame frame = TransferFrame.newBuilder()
             .setChunk(FrameMapper.toProto(file.index(), chunks.position() - n, encoded)).build();
         plan.throttle().acquire(frame.getSerializedSize());
         call.send(frame);
         plan.counters().sentRawBytes.addAndGet(n);
-        plan.compression().record(n, encoded.dataLength(), compressed - start, plan.ticker().nanos() - compressed);
+        plan.compression().record(encoded, level, compressed - start, plan.ticker().nanos() - compressed);
       }
       call.send(TransferFrame.newBuilder().setFileEnd(FileEnd.newBuilder()
           .setFileIndex(file.index()).setSize(chunks.position()).setSha256(ByteString.copyFrom(chunks.digest()))).build());

@@ -1,5 +1,7 @@
 package dev.ferry.transfer.send;
 
+import dev.ferry.transfer.codec.EncodedChunk;
+
 /** The level the caller asked for, every chunk. */
 final class FixedCompression implements CompressionPolicy {
   private final Integer level;
@@ -16,11 +18,11 @@ final class FixedCompression implements CompressionPolicy {
   }
 
   @Override
-  public void record(int rawBytes, int wireBytes, long compressNanos, long sendWaitNanos) {}
+  public void record(EncodedChunk chunk, Integer triedLevel, long compressNanos, long sendNanos) {}
 
   @Override
   public String description() {
-    return level == null ? "none" : "zstd " + level;
+    return LevelLadder.describe(level);
   }
 
   @Override
