@@ -28,12 +28,12 @@ final class FrameMapper {
     return TransferOpen.newBuilder()
         .setMigrationId(r.migrationId()).setToken(r.token()).setSourceNode(r.sourceNode())
         .setDestination(r.destination()).setKind(toProto(r.kind())).setTransferId(r.transferId())
-        .setBytesTotal(r.bytesTotal()).setFilesTotal(r.filesTotal()).build();
+        .setBytesTotal(r.bytesTotal()).setFilesTotal(r.filesTotal()).setPipelined(r.pipelined()).build();
   }
 
   static OpenRequest fromProto(TransferOpen o) {
     return new OpenRequest(o.getMigrationId(), o.getToken(), o.getSourceNode(), o.getDestination(),
-        fromProto(o.getKind()), o.getTransferId(), o.getBytesTotal(), o.getFilesTotal());
+        fromProto(o.getKind()), o.getTransferId(), o.getBytesTotal(), o.getFilesTotal(), o.getPipelined());
   }
 
   static dev.ferry.proto.v1.TransferKind toProto(TransferKind k) {

@@ -1,22 +1,23 @@
 package dev.ferry.transfer.grpc;
 
+import dev.ferry.proto.v1.TransferFrame;
 import dev.ferry.transfer.SendRequest;
 import dev.ferry.transfer.Ticker;
 import dev.ferry.transfer.receive.OpenRequest;
 import dev.ferry.transfer.send.CompressionPolicy;
+import dev.ferry.transfer.send.FileDiscovery;
 import dev.ferry.transfer.send.Throttle;
 import dev.ferry.transfer.tree.Entry;
 import dev.ferry.transfer.tree.Manifest;
-import dev.ferry.proto.v1.TransferFrame;
 import io.grpc.Channel;
-import java.util.Comparator;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.IntConsumer;
 
 /** Everything the streams of one transfer share: what to send, to whom, and how. */
 record TransferPlan(
     Channel channel,
     SendRequest request,
-    Manifest manifest,
+    FileDiscovery discovery,
     String transferId,
     ConcurrentLinkedQueue<Entry.RegularFile> queue,
     Throttle throttle,
@@ -24,27 +25,30 @@ record TransferPlan(
     SendCounters counters,
     Ticker ticker) {
 
-  static TransferPlan of(Channel channel, SendRequest request, Manifest manifest, String transferId, Ticker ticker) {
+  static TransferPlan of(Channel channel, SendRequest request, String transferId, Ticker ticker) {
     ConcurrentLinkedQueue<Entry.RegularFile> queue = new ConcurrentLinkedQueue<>();
-    // Largest first: the streams finish together instead of one big file ending alone.
-    manifest.files().stream().sorted(Comparator.comparingLong(Entry.RegularFile::size).reversed()).forEach(queue::add);
     var options = request.options();
-    return new TransferPlan(channel, request, manifest, transferId, queue,
-        new Throttle(options.bandwidthBytesPerSecond(), ticker),
-        CompressionPolicy.of(options.compression(), ticker, options.parallelStreams()),
-        new SendCounters(), ticker);
+    return new TransferPlan(channel, request, new FileDiscovery(request.source(), request.writerDone(), queue),
+        transferId, queue, new Throttle(options.bandwidthBytesPerSecond(), ticker),
+        CompressionPolicy.of(options.compression(), ticker, options.parallelStreams()), new SendCounters(), ticker);
+  }
+
+  /** The tree as known now (final once discovery has finished). */
+  Manifest manifest() {
+    return discovery.manifest();
   }
 
   TransferFrame openFrame() {
     SendRequest r = request;
+    Manifest m = manifest();
     OpenRequest open = new OpenRequest(r.migrationId(), r.token(), r.sourceNode(), r.destination(), r.kind(),
-        transferId, manifest.bytesTotal(), manifest.files().size());
+        transferId, m.bytesTotal(), m.files().size(), r.pipelined());
     return TransferFrame.newBuilder()
         .setOpen(FrameMapper.toProto(open).toBuilder().setWindowBytes(r.options().windowBytes()))
         .build();
   }
 
-  SendCall startCall(java.util.function.IntConsumer onFileVerified) {
+  SendCall startCall(IntConsumer onFileVerified) {
     var o = request.options();
     return SendCall.start(channel, o.windowBytes(), o.stallTimeout(), ticker, onFileVerified, counters);
   }

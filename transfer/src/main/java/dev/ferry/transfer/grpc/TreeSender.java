@@ -9,12 +9,12 @@ import dev.ferry.transfer.TransferException;
 import dev.ferry.transfer.TransferStats;
 import dev.ferry.transfer.tree.Entry;
 import dev.ferry.transfer.tree.Manifest;
-import dev.ferry.transfer.tree.TreeWalker;
 import io.grpc.Channel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -24,6 +24,7 @@ import java.util.function.Consumer;
  */
 public final class TreeSender {
   private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
+  private static final long DISCOVERY_POLL_MILLIS = 10;
 
   private final TransferPlan plan;
   private final Consumer<TransferStats> progress;
@@ -44,9 +45,8 @@ public final class TreeSender {
    *     a broken connection is resumed up to {@code options.maxAttempts()} times first
    */
   public static TransferStats send(Channel channel, SendRequest request, Consumer<TransferStats> progress) {
-    Manifest manifest = TreeWalker.walk(request.source());
     String transferId = UUID.randomUUID().toString();
-    TransferPlan plan = TransferPlan.of(channel, request, manifest, transferId, Ticker.SYSTEM);
+    TransferPlan plan = TransferPlan.of(channel, request, transferId, Ticker.SYSTEM);
     return new TreeSender(plan, progress).run();
   }
 
@@ -59,13 +59,26 @@ public final class TreeSender {
   }
 
   private void sendFiles() {
-    int streams = streams();
+    List<RuntimeException> failures = new CopyOnWriteArrayList<>();
+    plan.discovery().scan(); // the first Open announces what exists already
     List<StreamWorker> workers = new ArrayList<>();
+    for (int i = 0; i < streams(); i++) {
+      workers.add(new StreamWorker(plan, i));
+    }
+    Thread discovery = Thread.ofVirtual().name("ferry-discover-" + plan.transferId()).start(() -> {
+      try {
+        plan.discovery().run(DISCOVERY_POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        failures.add(new TransferException(FailureReason.INTERNAL_ERROR,
+            "cannot scan " + plan.request().source() + ": " + e.getMessage(), false, e));
+        workers.forEach(w -> w.abort("scanning the source failed"));
+      }
+    });
     List<Thread> threads = new ArrayList<>();
-    List<RuntimeException> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-    for (int i = 0; i < streams; i++) {
-      StreamWorker worker = new StreamWorker(plan, i);
-      workers.add(worker);
+    for (int i = 0; i < workers.size(); i++) {
+      StreamWorker worker = workers.get(i);
       threads.add(Thread.ofVirtual().name("ferry-send-" + plan.transferId() + "-" + i).start(() -> {
         try {
           worker.run();
@@ -86,6 +99,7 @@ public final class TreeSender {
       throw new TransferException(FailureReason.CANCELLED, "interrupted while sending", false, e);
     } finally {
       reporter.interrupt();
+      discovery.interrupt();
     }
     if (!failures.isEmpty()) {
       throw rootCause(failures);
@@ -133,12 +147,15 @@ public final class TreeSender {
   }
 
   private int streams() {
-    return Math.max(1, Math.min(plan.request().options().parallelStreams(), plan.manifest().files().size()));
+    int wanted = plan.request().options().parallelStreams();
+    Manifest m = plan.manifest();
+    // A finished tree needs no more streams than files; a growing one may still get more files.
+    return plan.request().pipelined() || m == null ? wanted : Math.max(1, Math.min(wanted, m.files().size()));
   }
 
   private TransferStats stats() {
     SendCounters c = plan.counters();
-    Manifest m = plan.manifest();
+    Manifest m = plan.manifest() == null ? new Manifest(java.util.List.of(), java.util.List.of()) : plan.manifest();
     return new TransferStats(m.bytesTotal(), c.sentRawBytes.get(), c.wireBytes.get(), m.files().size(),
         m.entries().size(), Duration.ofNanos(plan.ticker().nanos() - startNanos), streams(), c.reconnects.get(),
         c.peakInFlight.get(), plan.compression().description(), plan.compression().reason());

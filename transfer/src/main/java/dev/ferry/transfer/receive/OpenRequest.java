@@ -13,7 +13,8 @@ public record OpenRequest(
     TransferKind kind,
     String transferId,
     long bytesTotal,
-    int filesTotal) {
+    int filesTotal,
+    boolean pipelined) {
 
   private static final Pattern TRANSFER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 

@@ -63,7 +63,7 @@ public final class ReceiveSession {
   /** A call starts sending a regular file, from the start or from a verified offset. */
   public void startFile(Object call, Entry.RegularFile file, long resumeOffset) {
     requireOpen();
-    if (file.index() < 0 || file.index() >= opened.filesTotal()) {
+    if (file.index() < 0 || (!opened.pipelined() && file.index() >= opened.filesTotal())) {
       throw TransferException.invalid("file index " + file.index() + " outside 0.." + (opened.filesTotal() - 1));
     }
     IncomingFile incoming = files.computeIfAbsent(file.index(), i -> create(file));
@@ -98,8 +98,11 @@ public final class ReceiveSession {
       return;
     }
     requireOpen();
-    if (filesTotal != opened.filesTotal()) {
+    if (!opened.pipelined() && filesTotal != opened.filesTotal()) {
       throw TransferException.invalid("commit names " + filesTotal + " files, the transfer opened with " + opened.filesTotal());
+    }
+    if (files.keySet().stream().anyMatch(i -> i >= filesTotal)) {
+      throw TransferException.invalid("commit names " + filesTotal + " files, but more arrived");
     }
     for (int i = 0; i < filesTotal; i++) {
       IncomingFile f = files.get(i);

@@ -80,7 +80,8 @@ public final class TreeWalker {
     return new Manifest(entries, files);
   }
 
-  static EntryAttributes attributes(Path p) throws IOException {
+  /** Current metadata of one path, without following a symlink. */
+  public static EntryAttributes attributes(Path p) throws IOException {
     return attributes(Files.readAttributes(p, "unix:mode,uid,gid,lastModifiedTime", LinkOption.NOFOLLOW_LINKS));
   }
 

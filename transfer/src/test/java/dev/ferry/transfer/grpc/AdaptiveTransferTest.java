@@ -39,7 +39,8 @@ class AdaptiveTransferTest {
     // 25 MB/s: far below what zstd compresses on any core.
     TransferStats stats = send(source, TransferOptions.defaults().withBandwidth(25_000_000).withParallelStreams(1));
     assertThat(stats.compression()).startsWith("zstd");
-    assertThat(stats.compressionReason()).contains("link-bound");
+    // How far it climbs depends on this machine's compression speed; that it measured and compressed does not.
+    assertThat(stats.compressionReason()).contains("MB/s on the wire");
     assertThat(stats.wireBytes()).isLessThan(stats.rawBytes() * 3 / 4); // a third of the pages are random
   }
 
