@@ -66,8 +66,8 @@ public final class ReceiveSession {
     if (file.index() < 0 || (!opened.pipelined() && file.index() >= opened.filesTotal())) {
       throw TransferException.invalid("file index " + file.index() + " outside 0.." + (opened.filesTotal() - 1));
     }
-    IncomingFile incoming = files.computeIfAbsent(file.index(), i -> create(file));
-    incoming.takeOver(call, file.path(), file.attributes(), resumeOffset);
+    firstCause(() -> files.computeIfAbsent(file.index(), i -> create(file))
+        .takeOver(call, file.path(), file.attributes(), resumeOffset));
   }
 
   private IncomingFile create(Entry.RegularFile file) {
@@ -80,13 +80,13 @@ public final class ReceiveSession {
 
   public void chunk(Object call, IncomingChunk chunk, ChunkDecoder decoder) {
     requireOpen();
-    file(chunk.fileIndex()).write(call, chunk, decoder, zeros(chunk.rawLength()));
+    firstCause(() -> file(chunk.fileIndex()).write(call, chunk, decoder, zeros(chunk.rawLength())));
   }
 
   /** Verifies a finished file; throws IMAGE_CHECKSUM_MISMATCH if it is not what the sender read. */
   public void endFile(Object call, int fileIndex, long size, byte[] sha256) {
     requireOpen();
-    file(fileIndex).finish(call, size, sha256, staging);
+    firstCause(() -> file(fileIndex).finish(call, size, sha256, staging));
   }
 
   /**
@@ -193,6 +193,19 @@ public final class ReceiveSession {
       throw TransferException.invalid("data for file " + index + " before its header");
     }
     return f;
+  }
+
+  /**
+   * Runs a file operation; if the transfer failed meanwhile (another call closed its files), the
+   * error is a consequence and the first cause is reported instead.
+   */
+  private void firstCause(Runnable operation) {
+    try {
+      operation.run();
+    } catch (TransferException e) {
+      requireNotFailed();
+      throw e;
+    }
   }
 
   void requireNotFailed() {
