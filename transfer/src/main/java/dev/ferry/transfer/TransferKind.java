@@ -1,0 +1,9 @@
+package dev.ferry.transfer;
+
+/** What a transfer carries. */
+public enum TransferKind {
+  IMAGES,
+  ROOTFS_FULL,
+  ROOTFS_DELTA,
+  PRECOPY_ROUND
+}

@@ -1,0 +1,162 @@
+package dev.ferry.transfer.grpc;
+
+import dev.ferry.proto.v1.TransferAck;
+import dev.ferry.proto.v1.TransferDone;
+import dev.ferry.proto.v1.TransferFrame;
+import dev.ferry.transfer.TransferException;
+import dev.ferry.transfer.codec.ChunkDecoder;
+import dev.ferry.transfer.receive.ReceiveSession;
+import dev.ferry.transfer.receive.Receiver;
+import dev.ferry.transfer.tree.Entry;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The receiving end of one Send call. It asks gRPC for one frame at a time (manual flow
+ * control), so unread data stays in the sender's window, never in a queue here, and it reports
+ * processed bytes so the sender can keep its own window.
+ */
+final class ReceiveCall implements StreamObserver<TransferFrame> {
+  private static final Logger log = LoggerFactory.getLogger(ReceiveCall.class);
+
+  private static final long DEFAULT_ACK_EVERY = 256 << 10;
+
+  private final Receiver receiver;
+  private final ServerCallStreamObserver<TransferAck> responses;
+  private final ChunkDecoder decoder = new ChunkDecoder();
+  private final List<Entry> structure = new ArrayList<>();
+  private long ackEveryBytes;
+  private ReceiveSession session;
+  private long processedBytes;
+  private long ackedBytes;
+  private boolean finished;
+  private boolean released;
+
+  ReceiveCall(Receiver receiver, ServerCallStreamObserver<TransferAck> responses) {
+    this.receiver = receiver;
+    this.responses = responses;
+    responses.disableAutoRequest();
+    responses.setOnCancelHandler(this::release);
+    responses.request(1);
+  }
+
+  @Override
+  public void onNext(TransferFrame frame) {
+    if (finished) {
+      return;
+    }
+    try {
+      handle(frame);
+      processedBytes += frame.getSerializedSize();
+      if (processedBytes - ackedBytes >= ackEveryBytes) {
+        ack();
+      }
+      if (!finished) {
+        responses.request(1);
+      }
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  private void handle(TransferFrame frame) {
+    if (session == null && frame.getFrameCase() != TransferFrame.FrameCase.OPEN) {
+      throw TransferException.invalid("the first frame of a call must be TransferOpen, was " + frame.getFrameCase());
+    }
+    switch (frame.getFrameCase()) {
+      case OPEN -> open(frame);
+      case FILE -> header(FrameMapper.fromProto(frame.getFile()), frame.getFile().getResumeOffset());
+      case CHUNK -> session.chunk(this, FrameMapper.fromProto(frame.getChunk()), decoder);
+      case FILE_END -> {
+        var end = frame.getFileEnd();
+        session.endFile(this, end.getFileIndex(), end.getSize(), end.getSha256().toByteArray());
+        responses.onNext(TransferAck.newBuilder().setFileVerified(end.getFileIndex()).build());
+      }
+      case CLOSE -> commit(frame.getClose().getFilesTotal());
+      case FRAME_NOT_SET -> throw TransferException.invalid("empty frame");
+    }
+  }
+
+  private void open(TransferFrame frame) {
+    if (session != null) {
+      throw TransferException.invalid("a call opens once");
+    }
+    long window = frame.getOpen().getWindowBytes();
+    ackEveryBytes = window > 0 ? Math.max(1, window / 4) : DEFAULT_ACK_EVERY;
+    session = receiver.open(FrameMapper.fromProto(frame.getOpen()));
+    responses.onNext(TransferAck.newBuilder().setResumePoint(FrameMapper.toProto(session.resumePoint())).build());
+  }
+
+  private void header(Entry entry, long resumeOffset) {
+    if (entry instanceof Entry.RegularFile f) {
+      session.startFile(this, f, resumeOffset);
+    } else {
+      structure.add(entry);
+    }
+  }
+
+  private void commit(int filesTotal) {
+    session.commit(structure, filesTotal);
+    responses.onNext(TransferAck.newBuilder().setDone(TransferDone.newBuilder().setFiles(filesTotal)).build());
+    finished = true;
+    responses.onCompleted();
+    release();
+  }
+
+  private void ack() {
+    ackedBytes = processedBytes;
+    responses.onNext(TransferAck.newBuilder().setProcessedBytes(processedBytes).build());
+  }
+
+  private void fail(RuntimeException e) {
+    finished = true;
+    TransferException failure = e instanceof TransferException te ? te
+        : new TransferException(dev.ferry.transfer.FailureReason.INTERNAL_ERROR, "internal error: " + e, false, e);
+    if (!failure.retryable() && session != null) {
+      // Nothing partial may look complete: a failed transfer loses its staging directory.
+      receiver.abort(session.transferId(), failure);
+    }
+    if (!(e instanceof TransferException)) {
+      log.error("transfer call failed unexpectedly", e);
+    }
+    try {
+      responses.onError(GrpcErrors.toStatus(e));
+    } catch (IllegalStateException alreadyClosed) {
+      log.debug("call already closed while reporting {}", e.getMessage());
+    }
+    release();
+  }
+
+  @Override
+  public void onError(Throwable t) {
+    // The sender went away (a broken connection): the session stays for a resumed call.
+    log.debug("transfer call broke: {}", t.toString());
+    release();
+  }
+
+  @Override
+  public void onCompleted() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    ack();
+    responses.onCompleted();
+    release();
+  }
+
+  private synchronized void release() {
+    if (released) {
+      return;
+    }
+    released = true;
+    decoder.close();
+    if (session != null) {
+      session.callEnded(receiver.nowNanos());
+    }
+  }
+}

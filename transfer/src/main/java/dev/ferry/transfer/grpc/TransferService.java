@@ -1,0 +1,36 @@
+package dev.ferry.transfer.grpc;
+
+import dev.ferry.proto.v1.TransferAck;
+import dev.ferry.proto.v1.TransferFrame;
+import dev.ferry.proto.v1.TransferGrpc;
+import dev.ferry.transfer.Admission;
+import dev.ferry.transfer.Ticker;
+import dev.ferry.transfer.receive.Receiver;
+import dev.ferry.transfer.receive.ReceiverOptions;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * The ferry.v1.Transfer service of an agent: receives trees into the directories its
+ * {@link Admission} names. Add it to the agent's gRPC server as any BindableService.
+ */
+public final class TransferService extends TransferGrpc.TransferImplBase {
+  private final Receiver receiver;
+
+  public TransferService(Receiver receiver) {
+    this.receiver = receiver;
+  }
+
+  public static TransferService create(Admission admission) {
+    return new TransferService(new Receiver(admission, ReceiverOptions.defaults(), Ticker.SYSTEM));
+  }
+
+  public Receiver receiver() {
+    return receiver;
+  }
+
+  @Override
+  public StreamObserver<TransferFrame> send(StreamObserver<TransferAck> responses) {
+    return new ReceiveCall(receiver, (ServerCallStreamObserver<TransferAck>) responses);
+  }
+}

@@ -1,0 +1,137 @@
+package dev.ferry.transfer.receive;
+
+import dev.ferry.transfer.TransferException;
+import dev.ferry.transfer.tree.Entry;
+import dev.ferry.transfer.tree.EntryAttributes;
+import dev.ferry.transfer.tree.RelativePath;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The directory a transfer writes into. Every path is checked twice: syntactically (relative,
+ * no '..') and on disk (no component is a symlink), so nothing lands outside the root.
+ */
+final class StagingTree {
+  private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+
+  private final Path root;
+
+  StagingTree(Path root) {
+    this.root = root;
+  }
+
+  Path root() {
+    return root;
+  }
+
+  /** Resolves a path for a new entry, creating its parent directories; refuses symlinked parents. */
+  Path resolveForWrite(String relative) throws IOException {
+    RelativePath.check(relative, false);
+    String[] parts = relative.split("/");
+    Path current = root;
+    for (int i = 0; i < parts.length - 1; i++) {
+      current = current.resolve(parts[i]);
+      ensureDirectory(current, relative);
+    }
+    Path target = current.resolve(parts[parts.length - 1]);
+    if (Files.isSymbolicLink(target)) {
+      throw TransferException.denied("refusing to write through the symlink at " + relative);
+    }
+    return target;
+  }
+
+  private void ensureDirectory(Path dir, String forPath) throws IOException {
+    try {
+      BasicFileAttributes attrs = Files.readAttributes(dir, BasicFileAttributes.class, NOFOLLOW);
+      if (attrs.isSymbolicLink()) {
+        throw TransferException.denied("path goes through a symlink, refused: " + forPath);
+      }
+      if (!attrs.isDirectory()) {
+        throw TransferException.invalid("a parent of " + forPath + " is not a directory");
+      }
+    } catch (NoSuchFileException e) {
+      try {
+        Files.createDirectory(dir);
+      } catch (FileAlreadyExistsException raced) {
+        ensureDirectory(dir, forPath); // a parallel call created it; check what it is
+      }
+    }
+  }
+
+  /** Creates one non-file entry. Symlinks must come last: nothing is ever written through them. */
+  void create(Entry entry) throws IOException {
+    switch (entry) {
+      case Entry.Directory d -> {
+        if (!d.path().isEmpty()) {
+          Path p = resolveForWrite(d.path());
+          if (!Files.isDirectory(p, NOFOLLOW)) {
+            Files.createDirectory(p);
+          }
+        }
+      }
+      case Entry.Symlink s -> Files.createSymbolicLink(resolveForWrite(s.path()), Path.of(s.target()));
+      case Entry.Hardlink h -> {
+        Path existing = resolveExisting(h.target());
+        if (!Files.isRegularFile(existing, NOFOLLOW)) {
+          throw TransferException.invalid("hardlink " + h.path() + " must name a regular file, " + h.target() + " is not one");
+        }
+        Files.createLink(resolveForWrite(h.path()), existing);
+      }
+      case Entry.Special s -> Mknod.mknod(resolveForWrite(s.path()), typeBits(s.type()), s.attributes().mode(), s.major(), s.minor());
+      case Entry.Deleted d -> deleteRecursively(resolveExisting(d.path()));
+      case Entry.RegularFile f -> throw new IllegalArgumentException("regular files arrive as chunks: " + f.path());
+    }
+  }
+
+  /** An existing path inside the tree whose parents are real directories (not symlinks). */
+  Path resolveExisting(String relative) throws IOException {
+    RelativePath.check(relative, false);
+    Path current = root;
+    String[] parts = relative.split("/");
+    for (int i = 0; i < parts.length - 1; i++) {
+      current = current.resolve(parts[i]);
+      if (Files.isSymbolicLink(current) || !Files.isDirectory(current, NOFOLLOW)) {
+        throw TransferException.denied("path goes through a symlink or a non-directory, refused: " + relative);
+      }
+    }
+    return current.resolve(parts[parts.length - 1]);
+  }
+
+  /** Owner first: chown clears set-id bits that chmod then restores. */
+  void applyAttributes(Path p, EntryAttributes a) throws IOException {
+    Files.setAttribute(p, "unix:uid", a.uid(), NOFOLLOW);
+    Files.setAttribute(p, "unix:gid", a.gid(), NOFOLLOW);
+    if (!Files.isSymbolicLink(p)) {
+      Files.setAttribute(p, "unix:mode", a.mode());
+    }
+    Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW)
+        .setTimes(FileTime.from(a.mtimeNanos(), TimeUnit.NANOSECONDS), null, null);
+  }
+
+  static void deleteRecursively(Path p) throws IOException {
+    if (Files.isDirectory(p, NOFOLLOW)) {
+      try (var children = Files.list(p)) {
+        for (Path child : children.toList()) {
+          deleteRecursively(child);
+        }
+      }
+    }
+    Files.deleteIfExists(p);
+  }
+
+  private static int typeBits(Entry.SpecialType type) {
+    return switch (type) {
+      case CHAR_DEVICE -> Mknod.S_IFCHR;
+      case BLOCK_DEVICE -> Mknod.S_IFBLK;
+      case FIFO -> Mknod.S_IFIFO;
+    };
+  }
+}

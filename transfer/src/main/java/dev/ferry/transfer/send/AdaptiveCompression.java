@@ -1,0 +1,150 @@
+package dev.ferry.transfer.send;
+
+import dev.ferry.transfer.Ticker;
+import dev.ferry.transfer.codec.Codec;
+import dev.ferry.transfer.codec.EncodedChunk;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Picks the zstd level from what it measures, over periods of {@link #PERIOD_NANOS}: if the
+ * streams spend most of their time waiting for the link, compressing harder costs nothing and
+ * saves wire, so it climbs; if they spend it compressing, the link is idle, so it descends. Data
+ * that does not compress sends raw, with an occasional probe in case it changes (leaving "none"
+ * needs a probe that compressed).
+ */
+final class AdaptiveCompression implements CompressionPolicy {
+  static final long PERIOD_NANOS = 200_000_000L;
+  static final int MIN_CHUNKS = 8;
+  static final double LINK_BOUND = 0.6;
+  static final double CPU_BOUND = 0.25;
+  static final double INCOMPRESSIBLE = 0.95;
+  static final int PROBE_EVERY = 16;
+  static final int PROBE_LEVEL = -1;
+
+  static final double WORTH_LEAVING_NONE = 1.2;
+
+  private final Ticker ticker;
+  private final int streams;
+  private final Map<Integer, Long> rawBytesByLevel = new HashMap<>();
+  private int index = LevelLadder.START;
+  private long periodStart;
+  private long chunks;
+  private long compressNanos;
+  private long sendNanos;
+  private long rawCompressed;
+  private long wireCompressed;
+  private long wireBytes;
+  private long handedOut;
+  private String reason;
+
+  AdaptiveCompression(Ticker ticker, int streams) {
+    this.ticker = ticker;
+    this.streams = streams;
+    this.periodStart = ticker.nanos();
+  }
+
+  @Override
+  public synchronized Integer level() {
+    Integer level = LevelLadder.LEVELS.get(index);
+    if (level == null && handedOut++ % PROBE_EVERY == 0) {
+      return PROBE_LEVEL; // sampling: does the data compress now?
+    }
+    return level;
+  }
+
+  @Override
+  public synchronized void record(EncodedChunk chunk, Integer tried, long compress, long send) {
+    if (chunk.codec() == Codec.ZERO) {
+      return; // zero pages are free at every level: they say nothing about the choice
+    }
+    rawBytesByLevel.merge(chunk.codec() == Codec.ZSTD ? tried : null, (long) chunk.rawLength(), Long::sum);
+    chunks++;
+    compressNanos += compress;
+    sendNanos += send;
+    wireBytes += chunk.dataLength();
+    if (tried != null) {
+      rawCompressed += chunk.rawLength();
+      wireCompressed += chunk.dataLength();
+    }
+    long now = ticker.nanos();
+    if (chunks >= MIN_CHUNKS && now - periodStart >= PERIOD_NANOS) {
+      decide(now);
+    }
+  }
+
+  private String measured(long now) {
+    return "streams waited %.0f%% of their time for the link (%.0f MB/s on the wire), compression ran at %.0f MB/s per stream with ratio %.2f"
+        .formatted(100 * waitShare(), wireRate(now), compressRate(), ratio());
+  }
+
+  private double waitShare() {
+    return sendNanos / (double) Math.max(1, sendNanos + compressNanos);
+  }
+
+  private double ratio() {
+    return rawCompressed == 0 ? 1.0 : wireCompressed / (double) rawCompressed;
+  }
+
+  private double wireRate(long now) {
+    return wireBytes / (Math.max(1, now - periodStart) / 1e9) / 1e6;
+  }
+
+  private double compressRate() {
+    return rawCompressed / Math.max(1e-9, compressNanos / 1e9) / 1e6;
+  }
+
+  private void decide(long now) {
+    double waitShare = waitShare();
+    double ratio = ratio();
+    double wireRate = wireRate(now);
+    double compressRate = compressRate();
+    String current = LevelLadder.describe(LevelLadder.LEVELS.get(index));
+    String measured = measured(now);
+    if (rawCompressed > 0 && ratio > INCOMPRESSIBLE) {
+      index = 0;
+      reason = "data is incompressible (ratio %.2f), sending raw: %s".formatted(ratio, measured);
+    } else if (index == 0 && waitShare > LINK_BOUND) {
+      // Raw and link-bound: the link carries wireRate of raw bytes. The probes say what
+      // compressing would give: the streams compress streams*compressRate, the link carries wireRate/ratio.
+      double projected = rawCompressed == 0 ? 0 : Math.min(streams * compressRate, wireRate / ratio);
+      if (projected > WORTH_LEAVING_NONE * wireRate) {
+        index++;
+        reason = "link-bound, compressing would carry %.0f MB/s instead of %.0f, raised none -> %s: %s"
+            .formatted(projected, wireRate, LevelLadder.describe(LevelLadder.LEVELS.get(index)), measured);
+      } else {
+        reason = "link-bound, but compressing would not carry more (%.0f MB/s projected), kept none: %s".formatted(projected, measured);
+      }
+    } else if (waitShare > LINK_BOUND && index < LevelLadder.LEVELS.size() - 1) {
+      index++;
+      reason = "link-bound, raised %s -> %s: %s".formatted(current, LevelLadder.describe(LevelLadder.LEVELS.get(index)), measured);
+    } else if (waitShare < CPU_BOUND && index > 0) {
+      index--;
+      reason = "compression-bound, lowered %s -> %s: %s".formatted(current, LevelLadder.describe(LevelLadder.LEVELS.get(index)), measured);
+    } else if (waitShare > LINK_BOUND) {
+      reason = "link-bound, kept %s: %s".formatted(current, measured);
+    } else {
+      reason = "balanced, kept %s: %s".formatted(current, measured);
+    }
+    periodStart = now;
+    chunks = compressNanos = sendNanos = rawCompressed = wireCompressed = wireBytes = 0;
+  }
+
+  @Override
+  public synchronized String description() {
+    return rawBytesByLevel.entrySet().stream().max(Map.Entry.comparingByValue())
+        .map(e -> LevelLadder.describe(e.getKey()))
+        .orElse(LevelLadder.describe(LevelLadder.LEVELS.get(index)));
+  }
+
+  @Override
+  public synchronized String reason() {
+    String now = LevelLadder.describe(LevelLadder.LEVELS.get(index));
+    if (reason == null) {
+      String so = chunks == 0 ? "no data chunk measured" : measured(ticker.nanos());
+      return "adaptive, stayed at the starting level " + now + " (shorter than one measurement period; chunks that"
+          + " do not compress go raw regardless): " + so;
+    }
+    return "adaptive, now " + now + "; last decision: " + reason;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.ferry.transfer.send;
+
+import dev.ferry.transfer.tree.Entry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * Reads one regular file in fixed-size chunks and hashes all of it. A resumed file hashes its
+ * already-sent prefix locally (reading is far cheaper than sending it again).
+ */
+public final class FileChunks implements AutoCloseable {
+  private final Entry.RegularFile file;
+  private final FileChannel channel;
+  private final MessageDigest sha256;
+  private final byte[] buffer;
+  private long position;
+
+  public FileChunks(Path root, Entry.RegularFile file, int chunkBytes, long resumeOffset) throws IOException {
+    this.file = file;
+    this.channel = FileChannel.open(root.resolve(file.path()), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    this.sha256 = sha256();
+    this.buffer = new byte[chunkBytes];
+    while (position < resumeOffset) {
+      int n = readChunk((int) Math.min(chunkBytes, resumeOffset - position));
+      if (n <= 0) {
+        throw new IOException(file.path() + " shrank below its resume offset " + resumeOffset);
+      }
+      sha256.update(buffer, 0, n);
+      position += n;
+    }
+  }
+
+  public long position() {
+    return position;
+  }
+
+  /** The next chunk's length in {@link #buffer()} (0 at the end of the file as it is now). */
+  public int next() throws IOException {
+    int n = readChunk(buffer.length);
+    if (n <= 0) {
+      return 0;
+    }
+    sha256.update(buffer, 0, n);
+    position += n;
+    return n;
+  }
+
+  /** Bytes of the chunk {@link #next()} just read; valid until the next call. */
+  public byte[] buffer() {
+    return buffer;
+  }
+
+  public byte[] digest() {
+    return sha256.digest();
+  }
+
+  public Entry.RegularFile file() {
+    return file;
+  }
+
+  private int readChunk(int length) throws IOException {
+    ByteBuffer bb = ByteBuffer.wrap(buffer, 0, length);
+    while (bb.hasRemaining()) {
+      if (channel.read(bb, position + bb.position()) < 0) {
+        break;
+      }
+    }
+    return bb.position();
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}

@@ -1,0 +1,84 @@
+package dev.ferry.transfer.send;
+
+import dev.ferry.transfer.tree.Entry;
+import dev.ferry.transfer.tree.Manifest;
+import dev.ferry.transfer.tree.TreeWalker;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Finds the regular files to send and queues each once. For a tree that is still being written
+ * (pipelining: CRIU dumping while we send) it rescans until the writer is done, so files are
+ * sent as they appear; file indices stay stable across scans.
+ */
+public final class FileDiscovery {
+  private final Path root;
+  private final BooleanSupplier writerDone;
+  private final Queue<Entry.RegularFile> queue;
+  private final Map<String, Integer> indices = new HashMap<>();
+  private volatile boolean finished;
+  private volatile Manifest manifest;
+
+  public FileDiscovery(Path root, BooleanSupplier writerDone, Queue<Entry.RegularFile> queue) {
+    this.root = root;
+    this.writerDone = writerDone;
+    this.queue = queue;
+  }
+
+  /** Scans until the writer is done (at once for a finished tree), then once more. */
+  public void run(long pollMillis) throws InterruptedException {
+    while (!writerDone.getAsBoolean()) {
+      scan();
+      Thread.sleep(pollMillis);
+    }
+    scan();
+    finished = true;
+  }
+
+  /** One scan: queues new files (largest first) and returns the tree as it is now. */
+  public synchronized Manifest scan() {
+    Manifest walked = TreeWalker.walk(root);
+    List<Entry.RegularFile> fresh = new ArrayList<>();
+    List<Entry> entries = new ArrayList<>();
+    for (Entry e : walked.entries()) {
+      if (e instanceof Entry.RegularFile f) {
+        Integer index = indices.get(f.path());
+        if (index == null) {
+          index = indices.size();
+          indices.put(f.path(), index);
+          fresh.add(new Entry.RegularFile(f.path(), index, f.size(), f.attributes()));
+        }
+        entries.add(new Entry.RegularFile(f.path(), index, f.size(), f.attributes()));
+      } else {
+        entries.add(e);
+      }
+    }
+    List<Entry.RegularFile> files = entries.stream().filter(Entry.RegularFile.class::isInstance)
+        .map(Entry.RegularFile.class::cast).sorted(Comparator.comparingInt(Entry.RegularFile::index)).toList();
+    manifest = new Manifest(entries, files);
+    // Largest first: the streams finish together instead of one big file ending alone.
+    fresh.sort(Comparator.comparingLong(Entry.RegularFile::size).reversed());
+    queue.addAll(fresh);
+    return manifest;
+  }
+
+  /** True once the writer is done and the last scan queued everything. */
+  public boolean finished() {
+    return finished;
+  }
+
+  /** The tree as last scanned (final once {@link #finished()}). */
+  public Manifest manifest() {
+    return manifest;
+  }
+
+  public boolean writerDone() {
+    return writerDone.getAsBoolean();
+  }
+}

@@ -1,0 +1,56 @@
+package dev.ferry.transfer.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.transfer.SendRequest;
+import dev.ferry.transfer.TransferKind;
+import dev.ferry.transfer.TransferOptions;
+import dev.ferry.transfer.TransferStats;
+import dev.ferry.transfer.testing.InProcessTransfer;
+import dev.ferry.transfer.testing.MigrationDirs;
+import dev.ferry.transfer.testing.TreeAssertions;
+import dev.ferry.transfer.testing.TreeFixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Adaptive compression (the default) on real data, with the choice and its reason reported. */
+class AdaptiveTransferTest {
+  private static final long MIB = 1 << 20;
+
+  @TempDir Path tmp;
+
+  private TransferStats send(Path source, TransferOptions options) throws Exception {
+    Path migration = Files.createDirectories(tmp.resolve("m1"));
+    try (InProcessTransfer transfer = new InProcessTransfer(new MigrationDirs(migration, "m1", "t", "n"))) {
+      TransferStats stats = TreeSender.send(transfer.channel(),
+          new SendRequest(source, "m1", "t", "n", "images", TransferKind.IMAGES, options), s -> { });
+      TreeAssertions.assertSameTree(source, migration.resolve("images"));
+      System.out.println(stats.compression() + ": " + stats.compressionReason());
+      return stats;
+    }
+  }
+
+  @Test
+  void aSlowLinkGetsCompressedData() throws Exception {
+    Path source = Files.createDirectories(tmp.resolve("source"));
+    TreeFixtures.mixedPages(source.resolve("pages-1.img"), 40 * MIB, 1);
+    // 25 MB/s: far below what zstd compresses on any core.
+    TransferStats stats = send(source, TransferOptions.defaults().withBandwidth(25_000_000).withParallelStreams(1));
+    assertThat(stats.compression()).startsWith("zstd");
+    // How far it climbs depends on this machine's compression speed; that it measured and compressed does not.
+    assertThat(stats.compressionReason()).contains("MB/s on the wire");
+    assertThat(stats.wireBytes()).isLessThan(stats.rawBytes() * 3 / 4); // a third of the pages are random
+  }
+
+  @Test
+  void randomDataIsSentRaw() throws Exception {
+    Path source = Files.createDirectories(tmp.resolve("source"));
+    TreeFixtures.randomFile(source.resolve("pages-1.img"), 64 * MIB, 2);
+    TransferStats stats = send(source, TransferOptions.defaults().withParallelStreams(1));
+    assertThat(stats.compression()).isEqualTo("none");
+    assertThat(stats.compressionReason()).containsAnyOf("incompressible", "go raw");
+    assertThat(stats.wireBytes()).isGreaterThan(stats.rawBytes());
+  }
+}

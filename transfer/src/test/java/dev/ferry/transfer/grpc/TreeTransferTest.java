@@ -1,0 +1,104 @@
+package dev.ferry.transfer.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.transfer.Compression;
+import dev.ferry.transfer.FailureReason;
+import dev.ferry.transfer.SendRequest;
+import dev.ferry.transfer.TransferException;
+import dev.ferry.transfer.TransferKind;
+import dev.ferry.transfer.TransferOptions;
+import dev.ferry.transfer.TransferStats;
+import dev.ferry.transfer.testing.InProcessTransfer;
+import dev.ferry.transfer.testing.MigrationDirs;
+import dev.ferry.transfer.testing.TreeAssertions;
+import dev.ferry.transfer.testing.TreeFixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Whole trees over in-process gRPC: content, metadata, links, and the receiver's verdicts. */
+class TreeTransferTest {
+  @TempDir Path tmp;
+
+  private MigrationDirs admission() throws Exception {
+    Path migration = Files.createDirectories(tmp.resolve("target/m1"));
+    return new MigrationDirs(migration, "m1", "secret", "node-a");
+  }
+
+  private SendRequest request(Path source, TransferOptions options) {
+    return new SendRequest(source, "m1", "secret", "node-a", "images", TransferKind.IMAGES, options);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3})
+  void sendsTreeWithContentMetadataAndLinks(int streams) throws Exception {
+    Path source = tmp.resolve("source");
+    TreeFixtures.sampleTree(source);
+    MigrationDirs dirs = admission();
+    List<TransferStats> progress = new ArrayList<>();
+    try (InProcessTransfer transfer = new InProcessTransfer(dirs)) {
+      TransferOptions options = TransferOptions.defaults().withParallelStreams(streams).withChunkBytes(64 << 10)
+          .withWindow(256 << 10).withCompression(Compression.zstd(1));
+      TransferStats stats = TreeSender.send(transfer.channel(), request(source, options), progress::add);
+
+      TreeAssertions.assertSameTree(source, dirs.migrationDir().resolve("images"));
+      assertThat(stats.files()).isEqualTo(5); // sub/hard.txt is a hardlink, not a second file
+      assertThat(stats.rawBytes()).isEqualTo(stats.sentRawBytes());
+      // zero pages travel as lengths, text compresses: far fewer bytes on the wire than raw
+      assertThat(stats.wireBytes()).isLessThan(stats.rawBytes() * 3 / 4);
+      assertThat(stats.compression()).isEqualTo("zstd 1");
+      assertThat(progress).isNotEmpty();
+      try (var listing = Files.list(dirs.migrationDir())) {
+        assertThat(listing.map(p -> p.getFileName().toString())).containsExactly("images");
+      }
+    }
+  }
+
+  @Test
+  void sendsRawWhenCompressionIsOff() throws Exception {
+    Path source = Files.createDirectories(tmp.resolve("source"));
+    Files.writeString(source.resolve("a.txt"), "abc".repeat(100_000));
+    MigrationDirs dirs = admission();
+    try (InProcessTransfer transfer = new InProcessTransfer(dirs)) {
+      TransferStats stats = TreeSender.send(transfer.channel(),
+          request(source, TransferOptions.defaults().withCompression(Compression.none())), s -> { });
+      TreeAssertions.assertSameTree(source, dirs.migrationDir().resolve("images"));
+      assertThat(stats.wireBytes()).isGreaterThanOrEqualTo(300_000);
+    }
+  }
+
+  @Test
+  void refusesWrongTokenWithPermissionDenied() throws Exception {
+    Path source = Files.createDirectories(tmp.resolve("source"));
+    Files.writeString(source.resolve("a.txt"), "abc");
+    MigrationDirs dirs = admission();
+    try (InProcessTransfer transfer = new InProcessTransfer(dirs)) {
+      SendRequest wrong = new SendRequest(source, "m1", "guess", "node-a", "images", TransferKind.IMAGES, TransferOptions.defaults());
+      assertThatThrownBy(() -> TreeSender.send(transfer.channel(), wrong, s -> { }))
+          .isInstanceOfSatisfying(TransferException.class, e -> {
+            assertThat(e.reason()).isEqualTo(FailureReason.PERMISSION_DENIED);
+            assertThat(e.getMessage()).contains("token");
+          });
+      assertThat(TreeAssertions.listAll(dirs.migrationDir())).containsExactly(dirs.migrationDir());
+    }
+  }
+
+  @Test
+  void refusesAnExistingDestination() throws Exception {
+    Path source = Files.createDirectories(tmp.resolve("source"));
+    Files.writeString(source.resolve("a.txt"), "abc");
+    MigrationDirs dirs = admission();
+    Files.createDirectories(dirs.migrationDir().resolve("images"));
+    try (InProcessTransfer transfer = new InProcessTransfer(dirs)) {
+      assertThatThrownBy(() -> TreeSender.send(transfer.channel(), request(source, TransferOptions.defaults()), s -> { }))
+          .isInstanceOfSatisfying(TransferException.class, e -> assertThat(e.getMessage()).contains("already exists"));
+    }
+  }
+}

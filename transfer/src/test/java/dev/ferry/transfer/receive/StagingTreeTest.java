@@ -1,0 +1,50 @@
+package dev.ferry.transfer.receive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.transfer.FailureReason;
+import dev.ferry.transfer.TransferException;
+import dev.ferry.transfer.tree.Entry;
+import dev.ferry.transfer.tree.EntryAttributes;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StagingTreeTest {
+  @TempDir Path tmp;
+
+  @Test
+  void refusesWritingBelowASymlinkThatLeavesTheTree() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("staging"));
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    Files.createSymbolicLink(root.resolve("esc"), outside);
+    StagingTree tree = new StagingTree(root);
+
+    assertThatThrownBy(() -> tree.resolveForWrite("esc/file"))
+        .isInstanceOfSatisfying(TransferException.class, e -> assertThat(e.reason()).isEqualTo(FailureReason.PERMISSION_DENIED));
+    assertThatThrownBy(() -> tree.resolveForWrite("esc"))
+        .isInstanceOfSatisfying(TransferException.class, e -> assertThat(e.reason()).isEqualTo(FailureReason.PERMISSION_DENIED));
+    assertThatThrownBy(() -> tree.resolveExisting("esc/file")).isInstanceOf(TransferException.class);
+    try (var listing = Files.list(outside)) {
+      assertThat(listing).isEmpty();
+    }
+  }
+
+  @Test
+  void createsParentsAndSpecialFiles() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("staging"));
+    StagingTree tree = new StagingTree(root);
+    EntryAttributes attrs = new EntryAttributes(0640, 0, 0, 0);
+    tree.create(new Entry.Special("dev/fifo", Entry.SpecialType.FIFO, 0, 0, attrs));
+    tree.create(new Entry.Special("dev/null", Entry.SpecialType.CHAR_DEVICE, 1, 3, attrs));
+
+    assertThat(Files.readAttributes(root.resolve("dev/fifo"), "unix:mode", LinkOption.NOFOLLOW_LINKS).get("mode"))
+        .isEqualTo(0010640);
+    var devNull = Files.readAttributes(root.resolve("dev/null"), "unix:mode,rdev", LinkOption.NOFOLLOW_LINKS);
+    assertThat((Integer) devNull.get("mode") & 0170000).isEqualTo(0020000);
+    assertThat(devNull.get("rdev")).isEqualTo(Files.getAttribute(Path.of("/dev/null"), "unix:rdev"));
+  }
+}

@@ -1,0 +1,53 @@
+package dev.ferry.transfer.testing;
+
+import dev.ferry.proto.v1.TransferFrame;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ForwardingClientCall;
+import io.grpc.MethodDescriptor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+/** Rewrites outgoing transfer frames on the wire, as a faulty network or a hostile peer would. */
+public final class FrameTampering implements ClientInterceptor {
+  private final UnaryOperator<TransferFrame> tamper;
+  public final AtomicInteger tampered = new AtomicInteger();
+
+  public FrameTampering(UnaryOperator<TransferFrame> tamper) {
+    this.tamper = tamper;
+  }
+
+  /** Flips one bit in the data of the {@code n}-th chunk that carries data. */
+  public static FrameTampering flipByteInChunk(int n) {
+    AtomicInteger seen = new AtomicInteger();
+    return new FrameTampering(f -> {
+      if (f.hasChunk() && !f.getChunk().getData().isEmpty() && seen.getAndIncrement() == n) {
+        byte[] data = f.getChunk().getData().toByteArray();
+        data[data.length / 2] ^= 0x10;
+        return f.toBuilder().setChunk(f.getChunk().toBuilder().setData(com.google.protobuf.ByteString.copyFrom(data))).build();
+      }
+      return f;
+    });
+  }
+
+  @Override
+  public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+    return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+      @Override
+      @SuppressWarnings("unchecked")
+      public void sendMessage(Q message) {
+        if (message instanceof TransferFrame frame) {
+          TransferFrame changed = tamper.apply(frame);
+          if (changed != frame) {
+            tampered.incrementAndGet();
+          }
+          super.sendMessage((Q) changed);
+        } else {
+          super.sendMessage(message);
+        }
+      }
+    };
+  }
+}
