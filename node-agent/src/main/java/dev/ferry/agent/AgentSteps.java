@@ -29,4 +29,6 @@ public record AgentSteps(
     FinalizeStep finalizeSource,
     AbortRestoreStep abortRestore,
     EpochGuard epochs,
-    Admissions admissions) {}
+    Admissions admissions,
+    dev.ferry.agent.transfer.SendImagesStep sendImages,
+    dev.ferry.agent.transfer.AgentAdmission transferAdmission) {}

@@ -21,6 +21,9 @@ import dev.ferry.agent.criu.CriuCommands;
 import dev.ferry.agent.runtime.CrunCommands;
 import dev.ferry.agent.runtime.OciConfig;
 import dev.ferry.agent.runtime.StdioShim;
+import dev.ferry.agent.transfer.AgentAdmission;
+import dev.ferry.agent.transfer.PeerChannels;
+import dev.ferry.agent.transfer.SendImagesStep;
 import dev.ferry.process.ProcessRunner;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +39,12 @@ public final class NodeAgent {
    * @param busybox   the static busybox for the stdio shim
    */
   public static AgentSteps build(String node, Path stateDir, Path busybox, ProcessRunner runner, Duration commandTimeout) {
+    return build(node, stateDir, busybox, runner, commandTimeout, "127.0.0.1");
+  }
+
+  /** @param advertisedHost the address peers reach this node at (where a lazy dump's page server listens) */
+  public static AgentSteps build(String node, Path stateDir, Path busybox, ProcessRunner runner, Duration commandTimeout,
+      String advertisedHost) {
     InstantSource clock = InstantSource.system();
     NodeLayout layout = new NodeLayout(stateDir).create();
     String cgroupParent = "/ferry/" + node;
@@ -52,13 +61,15 @@ public final class NodeAgent {
         new CheckpointabilityCheck(containers),
         new PreDumpStep(layout, containers, crun, probe, runner, clock),
         new DumpStep(layout, containers, crun, runner, clock),
-        new LazyDumpStep(layout, containers, crun, probe, pageServers, runner, clock, Duration.ofSeconds(30)),
+        new LazyDumpStep(layout, containers, crun, probe, pageServers, runner, clock, Duration.ofSeconds(30), advertisedHost),
         new PrepareRestoreStep(layout, containers, admissions),
         restore,
         new ResumeOnSourceStep(layout, containers, crun, restore, pageServers),
         new FinalizeStep(containers, pageServers, Duration.ofMinutes(10)),
         new AbortRestoreStep(containers, pageServers, admissions),
         new EpochGuard(),
-        admissions);
+        admissions,
+        new SendImagesStep(node, layout, containers, PeerChannels.plaintext()),
+        new AgentAdmission(layout, admissions));
   }
 }

@@ -11,8 +11,13 @@ import dev.ferry.process.SystemProcessRunner;
 import dev.ferry.proto.v1.NodeAgentGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
+import dev.ferry.proto.v1.Epoch;
+import dev.ferry.proto.v1.MigrationContext;
+import dev.ferry.proto.v1.SendImagesRequest;
+import dev.ferry.proto.v1.TransferProgress;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,10 +44,15 @@ public final class AgentHarness implements AutoCloseable {
   }
 
   private void start() {
-    steps = NodeAgent.build(node, stateDir, Path.of("/bin/busybox"), RUNNER, Timing.scaled(Duration.ofMinutes(2)));
-    String name = node + "-" + System.nanoTime();
-    server = AgentServer.start(InProcessServerBuilder.forName(name).directExecutor(), steps, List.of());
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    steps = NodeAgent.build(node, stateDir, Path.of("/bin/busybox"), RUNNER, Timing.scaled(Duration.ofMinutes(2)), "127.0.0.1");
+    // Real loopback TCP, so agents can send images to each other as on separate hosts.
+    server = AgentServer.start(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), steps, List.of());
+    channel = NettyChannelBuilder.forTarget(address()).usePlaintext().build();
+  }
+
+  /** host:port of this agent's gRPC server on loopback. */
+  public String address() {
+    return "127.0.0.1:" + server.getPort();
   }
 
   public NodeAgentGrpc.NodeAgentBlockingStub stub() {
@@ -68,14 +78,16 @@ public final class AgentHarness implements AutoCloseable {
     start();
   }
 
-  /** Stands in for the transfer module: copies a container's rootfs and one image directory to another node. */
-  public void copyTo(AgentHarness target, String containerId, String imageId) {
-    ContainerId id = new ContainerId(containerId);
-    NodeLayout from = layout();
-    NodeLayout to = target.layout();
-    RUNNER.runChecked(ProcessSpec.of("mkdir", "-p", to.rootfs(id).toString(), to.images(id, imageId).toString()));
-    RUNNER.runChecked(ProcessSpec.of("cp", "-a", from.rootfs(id) + "/.", to.rootfs(id).toString()));
-    RUNNER.runChecked(ProcessSpec.of("cp", "-a", from.images(id, imageId) + "/.", to.images(id, imageId).toString()));
+  /** SendImages to another agent over loopback: the container's rootfs and one image directory; returns the last progress. */
+  public TransferProgress sendTo(AgentHarness target, String migrationId, String containerId, String imageId, String token) {
+    TransferProgress last = null;
+    var it = stub().sendImages(SendImagesRequest.newBuilder()
+        .setMigration(MigrationContext.newBuilder().setMigrationId(migrationId).setEpoch(Epoch.newBuilder().setValue(1)))
+        .setContainerId(containerId).setImageId(imageId).setTargetAddress(target.address()).setTransferToken(token).build());
+    while (it.hasNext()) {
+      last = it.next();
+    }
+    return last;
   }
 
   /** The workload's heartbeat file of a container on this node. */

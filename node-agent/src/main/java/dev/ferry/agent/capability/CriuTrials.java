@@ -8,7 +8,6 @@ import dev.ferry.process.ProcessSpec;
 import dev.ferry.process.RunningProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +70,7 @@ public final class CriuTrials {
     }
     Path dump = freshDir("lazy-src");
     Path restore = freshDir("lazy-dst");
-    int port = freePort();
+    int port = Ports.free();
     try (RunningProcess victim = startVictim(dump);
          RunningProcess pageServer = criu.startLazyDump(victimPid(victim), dump, dump, "127.0.0.1", port)) {
       if (!Ports.awaitListening(port, Duration.ofSeconds(15))) {
@@ -159,13 +158,5 @@ public final class CriuTrials {
       Ports.pause();
     }
     return false;
-  }
-
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

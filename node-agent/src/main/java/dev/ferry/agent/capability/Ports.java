@@ -33,6 +33,15 @@ public final class Ports {
     return false;
   }
 
+  /** A port nobody listens on right now (for a page server). */
+  public static int free() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static void pause() {
     try {
       Thread.sleep(20);

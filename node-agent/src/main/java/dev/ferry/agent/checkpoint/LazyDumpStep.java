@@ -41,9 +41,10 @@ public final class LazyDumpStep {
   private final ProcessRunner runner;
   private final InstantSource clock;
   private final Duration startTimeout;
+  private final String defaultAddress;
 
   public LazyDumpStep(NodeLayout layout, ContainerManager containers, CrunCommands crun, CapabilityProbe capabilities,
-      PageServers pageServers, ProcessRunner runner, InstantSource clock, Duration startTimeout) {
+      PageServers pageServers, ProcessRunner runner, InstantSource clock, Duration startTimeout, String defaultAddress) {
     this.layout = layout;
     this.containers = containers;
     this.crun = crun;
@@ -52,17 +53,24 @@ public final class LazyDumpStep {
     this.runner = runner;
     this.clock = clock;
     this.startTimeout = startTimeout;
+    this.defaultAddress = defaultAddress;
   }
 
   public record Started(DumpResult dump, String address, int port) {}
 
+  /**
+   * @param address where the page server listens; blank for this node's advertised address
+   * @param port    its port; 0 for a free one
+   */
   public Started lazyDump(MigrationContext ctx, ContainerId id, boolean tcpEstablished, String address, int port) {
+    address = address == null || address.isBlank() ? defaultAddress : address;
+    port = port == 0 ? Ports.free() : port;
     Feature lazy = capabilities.get(false).lazyPages();
     if (!lazy.available()) {
       throw new AgentException(FailureReason.CAPABILITY_MISSING,
           "post-copy needs CRIU lazy pages, which this node cannot do: " + lazy.reason());
     }
-    if (port < 1 || port > 65535) {
+    if (port < 0 || port > 65535) {
       throw AgentException.invalid("page server port must be 1-65535, was " + port);
     }
     ContainerView before = RunningCheck.require(containers, id, "lazy-dump");

@@ -40,9 +40,10 @@ public final class PrepareRestoreStep {
           + (expectedBytes >> 20) + " MiB expected, " + (free >> 20) + " MiB free under " + layout.stateDir());
     }
     try {
-      Files.createDirectories(layout.images(id, imageId));
+      // The transfer receiver creates the rootfs and image directories itself, complete or not at all.
+      Files.createDirectories(layout.images(id, imageId).getParent());
       Files.createDirectories(layout.work(id, imageId));
-      Files.createDirectories(layout.rootfs(id));
+      Files.createDirectories(layout.bundle(id));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare directories for " + id, e);
     }

@@ -105,6 +105,12 @@ public final class AgentMapper {
     return b.build();
   }
 
+  public dev.ferry.proto.v1.TransferProgress progress(dev.ferry.agent.transfer.SendImagesStep.Progress p) {
+    return dev.ferry.proto.v1.TransferProgress.newBuilder().setBytesRaw(p.rawBytes()).setBytesOnWire(p.wireBytes())
+        .setFilesDone(p.files()).setCompression(p.compression() == null ? "" : p.compression())
+        .setCompressionReason(p.compressionReason() == null ? "" : p.compressionReason()).setDone(p.done()).build();
+  }
+
   private static ContainerState state(ContainerView.Status s) {
     return switch (s) {
       case CREATED -> ContainerState.CONTAINER_STATE_CREATED;

@@ -17,6 +17,7 @@ public final class AgentServer {
   public static Server start(ServerBuilder<?> builder, AgentSteps steps, List<BindableService> extra) {
     HealthStatusManager health = new HealthStatusManager();
     builder.addService(new NodeAgentService(steps))
+        .addService(dev.ferry.transfer.grpc.TransferService.create(steps.transferAdmission()))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance());
     extra.forEach(builder::addService);

@@ -35,6 +35,10 @@ public final class GrpcErrors {
       Map.entry(FailureReason.CRIU_RESTORE_FAILED, new Mapping(Status.Code.ABORTED, ReasonCode.CRIU_RESTORE_FAILED, true)),
       Map.entry(FailureReason.CONTAINER_RUNTIME_FAILED, new Mapping(Status.Code.INTERNAL, ReasonCode.CONTAINER_RUNTIME_FAILED, false)),
       Map.entry(FailureReason.STALE_EPOCH, new Mapping(Status.Code.FAILED_PRECONDITION, ReasonCode.STALE_EPOCH, false)),
+      Map.entry(FailureReason.TRANSFER_FAILED, new Mapping(Status.Code.UNAVAILABLE, ReasonCode.TRANSFER_FAILED, true)),
+      Map.entry(FailureReason.IMAGE_CHECKSUM_MISMATCH, new Mapping(Status.Code.DATA_LOSS, ReasonCode.IMAGE_CHECKSUM_MISMATCH, true)),
+      Map.entry(FailureReason.DISK_FULL, new Mapping(Status.Code.RESOURCE_EXHAUSTED, ReasonCode.DISK_FULL, false)),
+      Map.entry(FailureReason.PERMISSION_DENIED, new Mapping(Status.Code.PERMISSION_DENIED, ReasonCode.PERMISSION_DENIED, false)),
       Map.entry(FailureReason.INTERNAL_ERROR, new Mapping(Status.Code.INTERNAL, ReasonCode.INTERNAL_ERROR, false)));
 
   private GrpcErrors() {}

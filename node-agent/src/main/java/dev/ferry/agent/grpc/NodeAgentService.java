@@ -5,7 +5,7 @@ import dev.ferry.agent.checkpoint.LazyDumpStep;
 import dev.ferry.agent.checkpoint.MigrationContext;
 import dev.ferry.agent.checkpoint.RestoreStep;
 import dev.ferry.proto.v1.*;
-import io.grpc.Status;
+import dev.ferry.transfer.TransferOptions;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -83,9 +83,8 @@ public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
   @Override
   public void lazyDump(LazyDumpRequest req, StreamObserver<LazyDumpResult> out) {
     unary(out, Phase.PHASE_FREEZE_AND_DUMP, () -> {
-      String address = req.getPageServerAddress().isEmpty() ? "127.0.0.1" : req.getPageServerAddress();
       LazyDumpStep.Started s = steps.lazyDump().lazyDump(admit(req.getMigration()), AgentMapper.containerId(req.getContainerId()),
-          req.getTcpEstablished(), address, req.getPageServerPort());
+          req.getTcpEstablished(), req.getPageServerAddress(), req.getPageServerPort());
       return LazyDumpResult.newBuilder().setDump(map.dump(s.dump())).setPageServerAddress(s.address()).setPageServerPort(s.port()).build();
     });
   }
@@ -132,7 +131,22 @@ public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
 
   @Override
   public void sendImages(SendImagesRequest req, StreamObserver<TransferProgress> out) {
-    out.onError(Status.UNIMPLEMENTED.withDescription("image transfer between agents is not wired into the agent yet").asRuntimeException());
+    try {
+      var ctx = admit(req.getMigration());
+      TransferOptions options = TransferOptions.defaults();
+      if (req.getBandwidthBytesPerSecond() > 0) {
+        options = options.withBandwidth(req.getBandwidthBytesPerSecond());
+      }
+      if (req.getParallelStreams() > 0) {
+        options = options.withParallelStreams(req.getParallelStreams());
+      }
+      var done = steps.sendImages().send(ctx, AgentMapper.containerId(req.getContainerId()), req.getImageId(),
+          req.getTargetAddress(), req.getTransferToken(), options, p -> out.onNext(map.progress(p)));
+      out.onNext(map.progress(done));
+      out.onCompleted();
+    } catch (RuntimeException e) {
+      out.onError(GrpcErrors.toStatus(e, Phase.PHASE_TRANSFER, steps.node()));
+    }
   }
 
   private MigrationContext admit(dev.ferry.proto.v1.MigrationContext m) {

@@ -57,14 +57,18 @@ class CheckpointRestoreStepsIT {
     PrepareRestoreResponse prepared = b.stub().prepareRestore(PrepareRestoreRequest.newBuilder().setMigration(migration("m1", 1))
         .setContainerId("ct").setSourceNode("ckpt-a").setExpectedBytes(dump.getImageBytes()).build());
     assertThat(prepared.getTransferToken()).hasSizeGreaterThan(20);
-    a.copyTo(b, "ct", dump.getImageId());
+    TransferProgress sent = a.sendTo(b, "m1", "ct", dump.getImageId(), prepared.getTransferToken());
+    assertThat(sent.getDone()).isTrue();
+    assertThat(sent.getBytesRaw()).isGreaterThan((long) mib << 20);
+    assertThat(sent.getCompression()).isNotBlank();
     RestoreResult restored = b.stub().restore(RestoreRequest.newBuilder().setMigration(migration("m1", 1))
         .setContainerId("ct").setImageId(prepared.getImageId()).build());
     assertThat(restored.getContainer().getState()).isEqualTo(ContainerState.CONTAINER_STATE_RUNNING);
     assertThat(restored.getContainer().getTimeOffsets().getMonotonic().getSeconds()).as("offsets set by CRIU on restore")
         .isNotZero();
-    log.info("{} MiB workload: dump {} ms ({} MiB of images), restore {} ms", mib,
+    log.info("{} MiB workload: dump {} ms ({} MiB of images), sent {} MiB raw as {} MiB on the wire ({}: {}), restore {} ms", mib,
         dump.getDuration().getSeconds() * 1000 + dump.getDuration().getNanos() / 1_000_000, dump.getImageBytes() >> 20,
+        sent.getBytesRaw() >> 20, sent.getBytesOnWire() >> 20, sent.getCompression(), sent.getCompressionReason(),
         restored.getDuration().getSeconds() * 1000 + restored.getDuration().getNanos() / 1_000_000);
 
     long passes = HeartbeatLog.read(b.heartbeats("ct")).last().verifiedPasses();
@@ -162,12 +166,13 @@ class CheckpointRestoreStepsIT {
   void lazyMigrationPullsPagesAfterResume() {
     assumeLazyPages();
     startWorkload(a, "lazy", rootfs, 64);
-    int port = dev.ferry.agent.capability.Ports.isListening(27_999) ? 28_001 : 27_999;
-    LazyDumpResult dumped = a.stub().lazyDump(LazyDumpRequest.newBuilder().setMigration(migration("m5", 1)).setContainerId("lazy")
-        .setPageServerAddress("127.0.0.1").setPageServerPort(port).build());
+    LazyDumpResult dumped = a.stub().lazyDump(LazyDumpRequest.newBuilder().setMigration(migration("m5", 1)).setContainerId("lazy").build());
+    int port = dumped.getPageServerPort();
+    assertThat(dumped.getPageServerAddress()).isEqualTo("127.0.0.1");
     assertThat(dumped.getDump().getImageBytes()).as("memory stays behind in the page server").isLessThan(16L << 20);
-    b.stub().prepareRestore(PrepareRestoreRequest.newBuilder().setMigration(migration("m5", 1)).setContainerId("lazy").setSourceNode("ckpt-a").build());
-    a.copyTo(b, "lazy", dumped.getDump().getImageId());
+    String token = b.stub().prepareRestore(PrepareRestoreRequest.newBuilder().setMigration(migration("m5", 1)).setContainerId("lazy")
+        .setSourceNode("ckpt-a").build()).getTransferToken();
+    a.sendTo(b, "m5", "lazy", dumped.getDump().getImageId(), token);
     RestoreResult restored = b.stub().restore(RestoreRequest.newBuilder().setMigration(migration("m5", 1)).setContainerId("lazy")
         .setImageId(dumped.getDump().getImageId()).setLazy(true).setPageServerAddress("127.0.0.1").setPageServerPort(port).build());
     assertThat(restored.getContainer().getState()).isEqualTo(ContainerState.CONTAINER_STATE_RUNNING);
@@ -185,8 +190,12 @@ class CheckpointRestoreStepsIT {
   void abortRestoreRemovesEverythingTheMigrationWrote() {
     startWorkload(a, "ct", rootfs, 16);
     DumpResult dump = a.stub().dump(DumpRequest.newBuilder().setMigration(migration("m6", 1)).setContainerId("ct").build());
-    b.stub().prepareRestore(PrepareRestoreRequest.newBuilder().setMigration(migration("m6", 1)).setContainerId("ct").setSourceNode("ckpt-a").build());
-    a.copyTo(b, "ct", dump.getImageId());
+    String token = b.stub().prepareRestore(PrepareRestoreRequest.newBuilder().setMigration(migration("m6", 1)).setContainerId("ct")
+        .setSourceNode("ckpt-a").build()).getTransferToken();
+    // A stream with the wrong token is refused and writes nothing.
+    failure(() -> a.sendTo(b, "m6", "ct", dump.getImageId(), "forged-token"), Status.Code.PERMISSION_DENIED, ReasonCode.PERMISSION_DENIED);
+    assertThat(b.layout().rootfs(new ContainerId("ct"))).doesNotExist();
+    a.sendTo(b, "m6", "ct", dump.getImageId(), token);
     b.stub().restore(RestoreRequest.newBuilder().setMigration(migration("m6", 1)).setContainerId("ct").setImageId("final").build());
     b.stub().abortRestore(AbortRestoreRequest.newBuilder().setMigration(migration("m6", 1)).setContainerId("ct").build());
     assertThat(b.layout().containerDir(new ContainerId("ct"))).doesNotExist();

@@ -1,0 +1,81 @@
+package dev.ferry.agent.transfer;
+
+import dev.ferry.agent.AgentException;
+import dev.ferry.agent.FailureReason;
+import dev.ferry.agent.NodeLayout;
+import dev.ferry.agent.checkpoint.MigrationContext;
+import dev.ferry.agent.container.ContainerManager;
+import dev.ferry.agent.runtime.ContainerId;
+import dev.ferry.transfer.SendRequest;
+import dev.ferry.transfer.TransferException;
+import dev.ferry.transfer.TransferKind;
+import dev.ferry.transfer.TransferOptions;
+import dev.ferry.transfer.TransferStats;
+import dev.ferry.transfer.grpc.TreeSender;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * Source side of a migration's data: streams the container's root filesystem and one image
+ * directory to the target agent's Transfer service, with the token the target issued. The
+ * container is frozen or dumped by now, so the rootfs is the one its images expect.
+ */
+public final class SendImagesStep {
+  /** Progress of the whole send: root filesystem and images together. */
+  public record Progress(long rawBytes, long wireBytes, int files, String compression, String compressionReason, boolean done) {}
+
+  private final String node;
+  private final NodeLayout layout;
+  private final ContainerManager containers;
+  private final PeerChannels peers;
+
+  public SendImagesStep(String node, NodeLayout layout, ContainerManager containers, PeerChannels peers) {
+    this.node = node;
+    this.layout = layout;
+    this.containers = containers;
+    this.peers = peers;
+  }
+
+  public Progress send(MigrationContext ctx, ContainerId id, String imageId, String targetAddress, String token,
+      TransferOptions options, Consumer<Progress> progress) {
+    containers.require(id);
+    if (targetAddress == null || targetAddress.isBlank() || token == null || token.isBlank()) {
+      throw AgentException.invalid("sending images needs the target's address and its transfer token");
+    }
+    Path images = layout.images(id, imageId);
+    if (!Files.isDirectory(images)) {
+      throw new AgentException(FailureReason.WRONG_STATE, "container '" + id + "' has no images '" + imageId + "' on this node");
+    }
+    var channel = peers.to(targetAddress);
+    try {
+      TransferStats rootfs = TreeSender.send(channel, new SendRequest(layout.rootfs(id), ctx.migrationId(), token, node,
+          AgentAdmission.ROOTFS, TransferKind.ROOTFS_FULL, options), s -> progress.accept(of(s, null, false)));
+      TransferStats imgs = TreeSender.send(channel, new SendRequest(images, ctx.migrationId(), token, node,
+          AgentAdmission.images(imageId), TransferKind.IMAGES, options), s -> progress.accept(of(rootfs, s, false)));
+      return of(rootfs, imgs, true);
+    } catch (TransferException e) {
+      throw new AgentException(reasonOf(e), "sending container '" + id + "' to " + targetAddress
+          + " failed (" + e.reason() + "): " + e.getMessage(), "", e);
+    }
+  }
+
+  private static FailureReason reasonOf(TransferException e) {
+    return switch (e.reason()) {
+      case IMAGE_CHECKSUM_MISMATCH -> FailureReason.IMAGE_CHECKSUM_MISMATCH;
+      case DISK_FULL -> FailureReason.DISK_FULL;
+      case PERMISSION_DENIED -> FailureReason.PERMISSION_DENIED;
+      case INVALID_ARGUMENT -> FailureReason.INVALID_ARGUMENT;
+      case FAILED_PRECONDITION -> FailureReason.WRONG_STATE;
+      case TRANSFER_FAILED, TIMEOUT, CANCELLED, INTERNAL_ERROR -> FailureReason.TRANSFER_FAILED;
+    };
+  }
+
+  private static Progress of(TransferStats a, TransferStats b, boolean done) {
+    long raw = a.rawBytes() + (b == null ? 0 : b.rawBytes());
+    long wire = a.wireBytes() + (b == null ? 0 : b.wireBytes());
+    int files = a.files() + (b == null ? 0 : b.files());
+    TransferStats last = b == null ? a : b;
+    return new Progress(raw, wire, files, last.compression(), last.compressionReason(), done);
+  }
+}
