@@ -78,7 +78,7 @@ public final class MigrationDriver implements Runnable {
         log.info("migration {} -> {} ({})", migrationId, current.value().phase().label(), e.label());
       }
       onFinished.accept(current.value());
-    } catch (NotLeaderException e) {
+    } catch (NotLeaderException | dev.ferry.coordinator.store.FenceLostException e) {
       log.warn("migration {}: stopped driving, leadership lost", migrationId);
     } catch (ConflictException e) {
       log.warn("migration {}: record changed under us, another coordinator drives it: {}", migrationId,

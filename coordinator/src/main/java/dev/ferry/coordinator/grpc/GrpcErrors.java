@@ -42,6 +42,7 @@ public final class GrpcErrors {
       case NoTargetException n -> new Mapping(Status.Code.FAILED_PRECONDITION, Reason.INSUFFICIENT_RESOURCES, false);
       case IllegalTransitionException i -> new Mapping(Status.Code.FAILED_PRECONDITION, Reason.INVALID_ARGUMENT, false);
       case NotLeaderException n -> new Mapping(Status.Code.UNAVAILABLE, Reason.NOT_LEADER, true);
+      case dev.ferry.coordinator.store.FenceLostException f -> new Mapping(Status.Code.UNAVAILABLE, Reason.NOT_LEADER, true);
       case StoreUnavailableException s -> new Mapping(Status.Code.UNAVAILABLE, Reason.INTERNAL_ERROR, true);
       case ConflictException c -> new Mapping(Status.Code.ABORTED, Reason.INTERNAL_ERROR, true);
       case IllegalArgumentException i -> new Mapping(Status.Code.INVALID_ARGUMENT, Reason.INVALID_ARGUMENT, false);

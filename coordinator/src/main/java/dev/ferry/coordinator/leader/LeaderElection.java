@@ -81,6 +81,15 @@ public final class LeaderElection implements Leadership, AutoCloseable {
   }
 
   @Override
+  public java.util.Optional<dev.ferry.coordinator.store.Fence> fence() {
+    Term t = term.get();
+    if (t == null || t.key == null) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new dev.ferry.coordinator.store.Fence(text(t.key.getKey()), t.key.getRevision()));
+  }
+
+  @Override
   public String leader() {
     try {
       var r = Etcd.await("who leads", client.getElectionClient().leader(bytes(Keys.ELECTION)));

@@ -15,6 +15,11 @@ public interface Leadership {
   /** Who leads, as the leader advertised itself (its address), or empty if nobody does. */
   String leader();
 
+  /** The etcd fence for writes while leading; empty when not leading or not backed by an election. */
+  default java.util.Optional<dev.ferry.coordinator.store.Fence> fence() {
+    return java.util.Optional.empty();
+  }
+
   /** A coordinator that is always leader: single-coordinator unit tests. */
   static Leadership fixed(long epoch, String self) {
     return new Leadership() {

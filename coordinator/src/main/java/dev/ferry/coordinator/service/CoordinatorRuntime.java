@@ -26,13 +26,13 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
   private CoordinatorRuntime(Client etcd, Agents agents, Leadership fixed, String self, CoordinatorConfig config,
       InstantSource clock) {
-    this.store = new EtcdMigrationStore(etcd);
-    this.registry = new EtcdNodeRegistry(etcd);
-    MigrationMachine machine = new MigrationMachine(config.retry(), config.stopRule());
-    CommandRunner runner = new CommandRunner(agents, config.chooser());
     Forward forward = new Forward();
     this.election = fixed == null ? new LeaderElection(etcd, self, Duration.ofSeconds(5), forward) : null;
     this.leadership = fixed == null ? election : fixed;
+    this.store = new EtcdMigrationStore(etcd, leadership::fence);
+    this.registry = new EtcdNodeRegistry(etcd);
+    MigrationMachine machine = new MigrationMachine(config.retry(), config.stopRule());
+    CommandRunner runner = new CommandRunner(agents, config.chooser());
     this.dispatcher = new Dispatcher(store, registry, machine, runner, leadership, clock, config);
     forward.target = dispatcher;
     this.coordinator = new Coordinator(store, registry, dispatcher, leadership, clock, CoordinatorRuntime::newId);

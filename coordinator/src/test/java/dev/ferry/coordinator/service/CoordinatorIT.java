@@ -198,4 +198,33 @@ class CoordinatorIT {
         .isInstanceOf(dev.ferry.coordinator.leader.NotLeaderException.class);
     assertThat(runtime.coordinator().list("", "", false, 0)).isEmpty();
   }
+
+  @Test
+  void evacuatePlacesEveryContainerAndReportsProgressPerContainer() {
+    Evacuation ev = runtime.coordinator().evacuate("node-a", Strategy.AUTO, null, null);
+    assertThat(ev.items()).extracting(Evacuation.Item::containerId).containsExactlyInAnyOrder("ct42", "ct43");
+    assertThat(ev.items()).allSatisfy(i -> assertThat(i.migrationId()).isNotEmpty());
+    await().atMost(Timing.seconds(15)).until(() -> runtime.coordinator().evacuation(ev.id()).finished());
+    Evacuation done = runtime.coordinator().evacuation(ev.id());
+    assertThat(done.items()).allSatisfy(i -> {
+      assertThat(i.phase()).isEqualTo(new Phase.Done());
+      assertThat(i.targetNode()).isEqualTo("node-b"); // most free memory; node-a is the source
+    });
+    assertThat(runtime.coordinator().containers("node-a")).isEmpty();
+  }
+
+  @Test
+  void drainCordonsMovesWhatItCanAndSaysWhyTheRestStayed() throws Exception {
+    agents.fail("node-a", "Dump", new Failure.StepRejected(Reason.NOT_CHECKPOINTABLE, "node-a",
+        "container holds an external unix socket", ""));
+    DrainResult r = runtime.coordinator().drain("node-a", Timing.seconds(15), Strategy.AUTO, null);
+    assertThat(runtime.registry().node("node-a").orElseThrow().cordoned()).isTrue();
+    assertThat(r.complete()).isFalse();
+    assertThat(r.moved()).hasSize(1);
+    assertThat(r.notMoved()).singleElement().satisfies(i -> {
+      assertThat(i.phase()).isInstanceOf(Phase.RolledBack.class);
+      assertThat(i.failure().reason()).isEqualTo(Reason.NOT_CHECKPOINTABLE);
+    });
+    assertThat(runtime.coordinator().uncordon("node-a").cordoned()).isFalse();
+  }
 }

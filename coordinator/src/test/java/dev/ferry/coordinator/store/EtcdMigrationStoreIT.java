@@ -40,4 +40,24 @@ class EtcdMigrationStoreIT extends MigrationStoreContract {
           .isInstanceOf(ConflictException.class);
     }
   }
+
+  @Test
+  void aFencedStoreWritesOnlyWhileItsElectionKeyLives() {
+    var kv = etcd.client().getKVClient();
+    var put = Etcd.await("put", kv.put(Etcd.bytes("/ferry/v1/leader/test"), Etcd.bytes("me")));
+    long epoch = put.getHeader().getRevision();
+    MigrationStore fenced = new EtcdMigrationStore(etcd.client(),
+        () -> java.util.Optional.of(new Fence("/ferry/v1/leader/test", epoch)));
+    var v = fenced.create(queued("m-f", "ct-f"));
+    var admitted = machine.transition(v.value(), new dev.ferry.coordinator.fsm.Event.Admitted("node-b", ""), T0);
+    var v2 = fenced.update(v, admitted.next());
+    Etcd.await("delete", kv.delete(Etcd.bytes("/ferry/v1/leader/test")));
+    var cancelled = machine.transition(v2.value(), new dev.ferry.coordinator.fsm.Event.CancelRequested("x"), T0);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> fenced.update(v2, cancelled.next()))
+        .isInstanceOf(FenceLostException.class).hasMessageContaining("epoch " + epoch);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> fenced.create(queued("m-g", "ct-g")))
+        .isInstanceOf(FenceLostException.class);
+    assertThat(store().get("m-f").orElseThrow().value()).isEqualTo(admitted.next());
+    assertThat(store().get("m-g")).isEmpty();
+  }
 }
