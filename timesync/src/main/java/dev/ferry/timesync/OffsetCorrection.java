@@ -29,6 +29,12 @@ import java.util.Objects;
  * backwards as long as λ is not overestimated: an advancing clock's image value is never below
  * F, a paused one's is F - λ and the clock runs for the real λ before the container sees it.
  * Uncorrected CRIU (V = R) leaks recordLag + λ into both clocks.
+ *
+ * <p>Exact variant (what the agent does): hand CRIU the image the moment it reads it (the image
+ * is a FIFO, so t_w = t_s and σ = 0 up to microseconds) with λ set to a resume budget Λ, and hold
+ * the restored tasks in CRIU's pre-resume hook until Λ after the hand-over
+ * ({@link #resumeHold}). Then every policy holds exactly whenever the restore reaches
+ * pre-resume within Λ; when it is later, the paused clocks move forward by the excess, never back.
  */
 public final class OffsetCorrection {
   private OffsetCorrection() {}
@@ -56,6 +62,15 @@ public final class OffsetCorrection {
         frozen.monotonic().plus(policy.monotonicAdvances() ? blackout : Duration.ZERO),
         frozen.boottime().plus(policy.boottimeAdvances() ? blackout : Duration.ZERO));
     return new ClockCorrection(policy, image, frozen, atResume, blackout);
+  }
+
+  /**
+   * How long after CRIU set the offsets the restored tasks must be held before they resume, so
+   * that a paused clock reads exactly its freeze value: λ when some clock pauses, nothing under
+   * {@link ClockPolicy#WALL} (its clocks run with real time anyway).
+   */
+  public static Duration resumeHold(ClockPolicy policy, RestoreLags expected) {
+    return policy.monotonicAdvances() && policy.boottimeAdvances() ? Duration.ZERO : expected.untilResume();
   }
 
   private static Duration nonNegative(Duration value, String clock) {

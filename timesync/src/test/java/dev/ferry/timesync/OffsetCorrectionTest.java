@@ -76,6 +76,13 @@ class OffsetCorrectionTest {
   }
 
   @Test
+  void theResumeIsHeldOnlyWhenAClockMustPause() {
+    assertThat(OffsetCorrection.resumeHold(ClockPolicy.SUSPEND, LAGS)).isEqualTo(Duration.ofMillis(250));
+    assertThat(OffsetCorrection.resumeHold(ClockPolicy.FREEZE, LAGS)).isEqualTo(Duration.ofMillis(250));
+    assertThat(OffsetCorrection.resumeHold(ClockPolicy.WALL, LAGS)).isEqualTo(Duration.ZERO);
+  }
+
+  @Test
   void refusesAFreezeThatWouldBeLaterThanTheRecord() {
     assertThatThrownBy(() -> OffsetCorrection.compute(ClockPolicy.SUSPEND, DUMPED, Duration.ofMillis(200), LAGS))
         .isInstanceOf(IllegalArgumentException.class)
