@@ -5,6 +5,11 @@ public final class MigrateMain {
   private MigrateMain() {}
 
   public static void main(String[] args) {
-    System.exit(MigrateCli.run(CliRuntime.system(), args));
+    System.exit(run(args));
+  }
+
+  /** Runs one command in this JVM, printing to System.out/err; returns its exit code. */
+  public static int run(String... args) {
+    return MigrateCli.run(CliRuntime.system(), args);
   }
 }

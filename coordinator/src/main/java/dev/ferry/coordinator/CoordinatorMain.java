@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
 public final class CoordinatorMain implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(CoordinatorMain.class);
 
-  @Option(names = "--listen", defaultValue = "127.0.0.1:7400", description = "host:port to serve gRPC on")
+  @Option(names = "--listen", defaultValue = "127.0.0.1:7070", description = "host:port to serve gRPC on")
   String listen;
 
   @Option(names = "--advertise", defaultValue = "", description = "address other coordinators and clients "

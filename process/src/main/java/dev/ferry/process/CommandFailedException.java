@@ -14,11 +14,18 @@ public class CommandFailedException extends RuntimeException {
     return result;
   }
 
+  /** Long command lines (a Java classpath) are cut in the middle: program and arguments stay readable. */
+  static String shown(String commandLine) {
+    int max = 400;
+    return commandLine.length() <= max ? commandLine
+        : commandLine.substring(0, max / 2) + " [...] " + commandLine.substring(commandLine.length() - max / 2);
+  }
+
   private static String describe(ProcessResult r) {
     String how = r.timedOut()
         ? "timed out after " + r.duration().toMillis() + " ms"
         : "exited with code " + r.exitCode();
     String tail = r.stderrTail(5);
-    return "`" + String.join(" ", r.argv()) + "` " + how + (tail.isBlank() ? "" : ": " + tail.strip());
+    return "`" + shown(String.join(" ", r.argv())) + "` " + how + (tail.isBlank() ? "" : ": " + tail.strip());
   }
 }

@@ -18,6 +18,11 @@ public final class JavaProcess {
     argv.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "--enable-native-access=ALL-UNNAMED",
         "-cp", System.getProperty("java.class.path"), mainClass));
     argv.addAll(args);
+    try {
+      java.nio.file.Files.createDirectories(log.getParent());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     return runner.start(ProcessSpec.of(argv).withStdoutFile(log).withTimeout(Duration.ofHours(2)));
   }
 }

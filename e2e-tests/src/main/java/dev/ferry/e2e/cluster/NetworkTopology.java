@@ -86,6 +86,7 @@ public final class NetworkTopology implements AutoCloseable {
   private void destroyLeftovers() {
     runner.run(ProcessSpec.of("sh", "-c",
         "for ns in $(ip netns list | awk '{print $1}' | grep '^" + prefix + "'); do ip netns del $ns; done; "
+            + "for l in $(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep '^" + prefix + "h'); do ip link del $l; done; "
             + "ip link del " + bridge + " 2>/dev/null; "
             + "while iptables -D FORWARD -i " + bridge + " -o " + bridge + " -j ACCEPT 2>/dev/null; do :; done; true"));
   }

@@ -36,14 +36,19 @@ public final class CapabilityProbe {
   public NodeCapabilities get(boolean refresh) {
     NodeCapabilities c = cached.get();
     if (c == null || refresh) {
-      c = probe();
-      cached.set(c);
+      synchronized (this) { // callers racing the first probe wait for it instead of probing again
+        c = cached.get();
+        if (c == null || refresh) {
+          c = probe();
+          cached.set(c);
+        }
+      }
     }
     return withFreshResources(c);
   }
 
   /** The slow part: versions, features and the three trials. */
-  private synchronized NodeCapabilities probe() {
+  private NodeCapabilities probe() {
     long start = System.nanoTime();
     Feature checkpoint = trials.checkpointRestore();
     Feature dirty = trials.preDump();

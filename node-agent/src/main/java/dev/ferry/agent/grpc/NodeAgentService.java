@@ -16,6 +16,7 @@ public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
 
   private final AgentSteps steps;
   private final AgentMapper map;
+  private final dev.ferry.agent.ContainerLocks locks = new dev.ferry.agent.ContainerLocks();
 
   public NodeAgentService(AgentSteps steps) {
     this.steps = steps;
@@ -29,23 +30,23 @@ public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
 
   @Override
   public void createContainer(CreateContainerRequest req, StreamObserver<ContainerInfo> out) {
-    unary(out, Phase.PHASE_UNSPECIFIED, () -> map.container(steps.containers().create(map.createRequest(req))));
+    unary(out, Phase.PHASE_UNSPECIFIED, req.getContainerId(), () -> map.container(steps.containers().create(map.createRequest(req))));
   }
 
   @Override
   public void startContainer(ContainerRef req, StreamObserver<ContainerInfo> out) {
-    unary(out, Phase.PHASE_UNSPECIFIED, () -> map.container(steps.containers().start(AgentMapper.containerId(req.getContainerId()))));
+    unary(out, Phase.PHASE_UNSPECIFIED, req.getContainerId(), () -> map.container(steps.containers().start(AgentMapper.containerId(req.getContainerId()))));
   }
 
   @Override
   public void stopContainer(StopContainerRequest req, StreamObserver<ContainerInfo> out) {
     Duration grace = req.hasGracePeriod() ? AgentMapper.duration(req.getGracePeriod()) : DEFAULT_GRACE;
-    unary(out, Phase.PHASE_UNSPECIFIED, () -> map.container(steps.containers().stop(AgentMapper.containerId(req.getContainerId()), grace)));
+    unary(out, Phase.PHASE_UNSPECIFIED, req.getContainerId(), () -> map.container(steps.containers().stop(AgentMapper.containerId(req.getContainerId()), grace)));
   }
 
   @Override
   public void deleteContainer(DeleteContainerRequest req, StreamObserver<DeleteContainerResponse> out) {
-    unary(out, Phase.PHASE_UNSPECIFIED, () -> {
+    unary(out, Phase.PHASE_UNSPECIFIED, req.getContainerId(), () -> {
       steps.containers().delete(AgentMapper.containerId(req.getContainerId()), req.getForce());
       return DeleteContainerResponse.getDefaultInstance();
     });
@@ -59,30 +60,30 @@ public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
 
   @Override
   public void inspectContainer(ContainerRef req, StreamObserver<ContainerInfo> out) {
-    unary(out, Phase.PHASE_UNSPECIFIED, () -> map.container(steps.containers().inspect(AgentMapper.containerId(req.getContainerId()))));
+    unary(out, Phase.PHASE_UNSPECIFIED, req.getContainerId(), () -> map.container(steps.containers().inspect(AgentMapper.containerId(req.getContainerId()))));
   }
 
   @Override
   public void checkCheckpointable(ContainerRef req, StreamObserver<CheckpointabilityReport> out) {
-    unary(out, Phase.PHASE_PREFLIGHT, () -> map.report(req.getContainerId(),
+    unary(out, Phase.PHASE_PREFLIGHT, req.getContainerId(), () -> map.report(req.getContainerId(),
         steps.checkpointability().check(AgentMapper.containerId(req.getContainerId()))));
   }
 
   @Override
   public void preDump(PreDumpRequest req, StreamObserver<DumpResult> out) {
-    unary(out, Phase.PHASE_PRECOPY, () -> map.dump(steps.preDump().preDump(admit(req.getMigration()),
+    unary(out, Phase.PHASE_PRECOPY, req.getContainerId(), () -> map.dump(steps.preDump().preDump(admit(req.getMigration()),
         AgentMapper.containerId(req.getContainerId()), req.getRound())));
   }
 
   @Override
   public void dump(DumpRequest req, StreamObserver<DumpResult> out) {
-    unary(out, Phase.PHASE_FREEZE_AND_DUMP, () -> map.dump(steps.dump().dump(admit(req.getMigration()),
+    unary(out, Phase.PHASE_FREEZE_AND_DUMP, req.getContainerId(), () -> map.dump(steps.dump().dump(admit(req.getMigration()),
         AgentMapper.containerId(req.getContainerId()), req.getLeaveRunning(), req.getTcpEstablished(), req.getParentRound())));
   }
 
   @Override
   public void lazyDump(LazyDumpRequest req, StreamObserver<LazyDumpResult> out) {
-    unary(out, Phase.PHASE_FREEZE_AND_DUMP, () -> {
+    unary(out, Phase.PHASE_FREEZE_AND_DUMP, req.getContainerId(), () -> {
       LazyDumpStep.Started s = steps.lazyDump().lazyDump(admit(req.getMigration()), AgentMapper.containerId(req.getContainerId()),
           req.getTcpEstablished(), req.getPageServerAddress(), req.getPageServerPort());
       return LazyDumpResult.newBuilder().setDump(map.dump(s.dump())).setPageServerAddress(s.address()).setPageServerPort(s.port()).build();
@@ -91,7 +92,7 @@ public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
 
   @Override
   public void prepareRestore(PrepareRestoreRequest req, StreamObserver<PrepareRestoreResponse> out) {
-    unary(out, Phase.PHASE_PREPARE_TARGET, () -> {
+    unary(out, Phase.PHASE_PREPARE_TARGET, req.getContainerId(), () -> {
       var p = steps.prepareRestore().prepare(admit(req.getMigration()), AgentMapper.containerId(req.getContainerId()),
           req.getSourceNode(), req.getExpectedBytes(), "final");
       return PrepareRestoreResponse.newBuilder().setImageId(p.imageId()).setTransferToken(p.token()).build();
@@ -100,7 +101,7 @@ public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
 
   @Override
   public void restore(RestoreRequest req, StreamObserver<RestoreResult> out) {
-    unary(out, Phase.PHASE_RESTORE, () -> {
+    unary(out, Phase.PHASE_RESTORE, req.getContainerId(), () -> {
       RestoreStep.PageSource lazy = req.getLazy() ? new RestoreStep.PageSource(req.getPageServerAddress(), req.getPageServerPort()) : null;
       return map.restore(steps.restore().restore(admit(req.getMigration()), AgentMapper.containerId(req.getContainerId()),
           req.getImageId(), req.getTcpEstablished(), lazy));
@@ -109,13 +110,13 @@ public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
 
   @Override
   public void resumeOnSource(ResumeOnSourceRequest req, StreamObserver<ContainerInfo> out) {
-    unary(out, Phase.PHASE_ROLLING_BACK, () -> map.container(steps.resumeOnSource().resume(admit(req.getMigration()),
+    unary(out, Phase.PHASE_ROLLING_BACK, req.getContainerId(), () -> map.container(steps.resumeOnSource().resume(admit(req.getMigration()),
         AgentMapper.containerId(req.getContainerId()), req.getImageId(), req.getReason())));
   }
 
   @Override
   public void finalize(FinalizeRequest req, StreamObserver<FinalizeResponse> out) {
-    unary(out, Phase.PHASE_COMMIT, () -> {
+    unary(out, Phase.PHASE_COMMIT, req.getContainerId(), () -> {
       steps.finalizeSource().finalizeSource(admit(req.getMigration()), AgentMapper.containerId(req.getContainerId()));
       return FinalizeResponse.getDefaultInstance();
     });
@@ -123,7 +124,7 @@ public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
 
   @Override
   public void abortRestore(AbortRestoreRequest req, StreamObserver<AbortRestoreResponse> out) {
-    unary(out, Phase.PHASE_ROLLING_BACK, () -> {
+    unary(out, Phase.PHASE_ROLLING_BACK, req.getContainerId(), () -> {
       steps.abortRestore().abort(admit(req.getMigration()), AgentMapper.containerId(req.getContainerId()));
       return AbortRestoreResponse.getDefaultInstance();
     });
@@ -156,9 +157,14 @@ public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
   }
 
   private <T> void unary(StreamObserver<T> out, Phase phase, Supplier<T> call) {
+    unary(out, phase, null, call);
+  }
+
+  /** Runs a call (under its container's lock when it names one) and maps its outcome. */
+  private <T> void unary(StreamObserver<T> out, Phase phase, String containerId, Supplier<T> call) {
     T result;
     try {
-      result = call.get();
+      result = containerId == null || containerId.isEmpty() ? call.get() : locks.with(containerId, call);
     } catch (RuntimeException e) {
       out.onError(GrpcErrors.toStatus(e, phase, steps.node()));
       return;

@@ -43,6 +43,7 @@ public final class Registrar implements AutoCloseable {
 
   private void run() {
     boolean registered = false;
+    String lastProblem = "";
     while (running) {
       try {
         var deadline = coordinator.withDeadlineAfter(interval.toMillis(), TimeUnit.MILLISECONDS);
@@ -54,12 +55,15 @@ public final class Registrar implements AutoCloseable {
         if (!registered) {
           log.info("node {} registered with the coordinator as {}", steps.node(), advertisedAddress);
           registered = true;
+          lastProblem = "";
         }
-      } catch (StatusRuntimeException e) {
-        log.warn("node {} could not register with the coordinator: {}", steps.node(), e.getStatus());
-        registered = false;
       } catch (RuntimeException e) {
-        log.warn("node {} could not report to the coordinator", steps.node(), e);
+        registered = false;
+        String problem = e instanceof StatusRuntimeException s ? s.getStatus().toString() : e.toString();
+        if (!problem.equals(lastProblem)) { // once per distinct problem, not every interval
+          log.warn("node {} cannot register with the coordinator (retrying every {} ms): {}", steps.node(), interval.toMillis(), problem);
+          lastProblem = problem;
+        }
       }
       sleep();
     }

@@ -1,0 +1,104 @@
+package dev.ferry.e2e.cluster;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.ferry.coordinator.etcd.EmbeddedEtcd;
+import dev.ferry.process.ProcessRunner;
+import dev.ferry.process.ProcessSpec;
+import dev.ferry.process.SystemProcessRunner;
+import dev.ferry.proto.v1.ListNodesRequest;
+import dev.ferry.proto.v1.NodeStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole system on one machine, as an operator would run it: a real etcd, a coordinator,
+ * and one agent per node, each node a network namespace of its own with its own state
+ * directory, so nothing exists on a target until Ferry sends it.
+ */
+public final class LocalCluster implements AutoCloseable {
+  private final ProcessRunner runner = new SystemProcessRunner();
+  private final Path workDir;
+  private final NetworkTopology network;
+  private final Map<String, AgentNode> agents = new LinkedHashMap<>();
+  private EmbeddedEtcd etcd;
+  private CoordinatorNode coordinator;
+
+  private LocalCluster(Path workDir) {
+    this.workDir = workDir;
+    this.network = new NetworkTopology(runner, "fy");
+  }
+
+  public static LocalCluster start(Path workDir, List<String> nodes, Duration readyTimeout) {
+    LocalCluster c = new LocalCluster(workDir);
+    try {
+      c.network.create(nodes);
+      c.etcd = EmbeddedEtcd.start(c.runner, workDir.resolve("etcd"), Duration.ofSeconds(30));
+      c.coordinator = new CoordinatorNode(c.runner, c.network.bridgeAddress() + ":7070", c.etcd.endpoint(),
+          workDir.resolve("coordinator.log")).start();
+      for (String node : nodes) {
+        c.agents.put(node, new AgentNode(c.runner, c.network, node, workDir.resolve(node).resolve("state"),
+            c.coordinator.address()).start());
+      }
+      c.awaitNodesReady(readyTimeout);
+      return c;
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  public void awaitNodesReady(Duration timeout) {
+    await("every node registered and ready").atMost(timeout).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        .until(() -> coordinator.stub().listNodes(ListNodesRequest.getDefaultInstance()).getNodesList().stream()
+            .filter(n -> n.getStatus() == NodeStatus.NODE_STATUS_READY).count() == agents.size());
+  }
+
+  public AgentNode agent(String node) {
+    AgentNode a = agents.get(node);
+    if (a == null) {
+      throw new IllegalArgumentException("no node " + node);
+    }
+    return a;
+  }
+
+  public CoordinatorNode coordinator() {
+    return coordinator;
+  }
+
+  public EmbeddedEtcd etcd() {
+    return etcd;
+  }
+
+  public NetworkTopology network() {
+    return network;
+  }
+
+  public Path workDir() {
+    return workDir;
+  }
+
+  public ProcessRunner runner() {
+    return runner;
+  }
+
+  @Override
+  public void close() {
+    if (coordinator != null) {
+      coordinator.close();
+    }
+    for (AgentNode a : agents.values()) {
+      a.close();
+      // Containers outlive their agent (by design); a test run must not.
+      runner.run(ProcessSpec.of("sh", "-c", "for c in $(crun --root \"$0\" list -q 2>/dev/null); do crun --root \"$0\" delete -f \"$c\"; done",
+          a.stateDir().resolve("crun").toString()));
+    }
+    if (etcd != null) {
+      etcd.close();
+    }
+    network.close();
+  }
+}

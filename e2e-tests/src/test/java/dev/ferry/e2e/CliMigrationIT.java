@@ -1,0 +1,56 @@
+package dev.ferry.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.e2e.cluster.LocalCluster;
+import dev.ferry.e2e.scenario.CliMigration;
+import dev.ferry.proto.v1.ContainerRef;
+import dev.ferry.proto.v1.ContainerState;
+import dev.ferry.proto.v1.Phase;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The operator's path: `migrate --from nodeA --to nodeB ct42` against etcd, a coordinator and agents on their own hosts. */
+class CliMigrationIT {
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS) // a failed run keeps its logs
+  static Path dir;
+  static LocalCluster cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = LocalCluster.start(dir, List.of("nodeA", "nodeB", "nodeC"), Duration.ofSeconds(120));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void cliMovesARunningContainerBetweenHosts() {
+    CliMigration scenario = new CliMigration(cluster);
+    scenario.createWorkload("nodeA", "ct42", 64);
+    CliMigration.Result r = scenario.migrate("nodeA", "nodeB", "ct42");
+
+    assertThat(r.exitCode()).as("migrate exit code; record: %s", r.migration()).isZero();
+    assertThat(r.migration().getPhase()).isEqualTo(Phase.PHASE_DONE);
+    assertThat(cluster.agent("nodeB").stub().inspectContainer(ContainerRef.newBuilder().setContainerId("ct42").build()).getState())
+        .isEqualTo(ContainerState.CONTAINER_STATE_RUNNING);
+    // Exactly one copy: the source's is gone.
+    assertThat(org.assertj.core.api.Assertions.catchThrowable(() ->
+        cluster.agent("nodeA").stub().inspectContainer(ContainerRef.newBuilder().setContainerId("ct42").build())))
+        .isInstanceOf(StatusRuntimeException.class).hasMessageContaining("NOT_FOUND");
+    assertThat(r.heartbeats().sequenceBreak()).isEmpty();
+    assertThat(r.heartbeats().memoryErrors()).isZero();
+    assertThat(r.heartbeats().clockWentBackwards()).isEmpty();
+  }
+}
