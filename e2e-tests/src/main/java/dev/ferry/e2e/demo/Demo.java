@@ -1,55 +1,69 @@
 package dev.ferry.e2e.demo;
 
-import dev.ferry.agent.runtime.TimeOffsets;
-import dev.ferry.testkit.CheckpointRestoreScenario;
-import dev.ferry.testkit.CheckpointRestoreScenario.Result;
+import dev.ferry.e2e.cluster.LocalCluster;
+import dev.ferry.e2e.scenario.CliMigration;
+import dev.ferry.proto.v1.Migration;
+import dev.ferry.testkit.HeartbeatLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * README's demo: the workload in a real crun container with its own time namespace,
- * checkpointed by CRIU, kept dead for two seconds, restored, and judged by its own heartbeats.
+ * README's demo: etcd, a coordinator and three agents, each agent on its own "host" (a network
+ * namespace); {@code ct42} created on nodeA and moved with {@code migrate --from nodeA --to
+ * nodeB ct42}; then the verdict, measured from inside the workload.
  */
 public final class Demo {
   private Demo() {}
 
   public static void main(String[] args) throws IOException {
-    int memoryMiB = args.length > 0 ? Integer.parseInt(args[0]) : 256;
-    Duration wait = Duration.ofSeconds(2);
-    TimeOffsets offsets = new TimeOffsets(Duration.ofDays(10), Duration.ofDays(20));
+    int memoryMiB = args.length > 0 ? Integer.parseInt(args[0]) : 128;
     Path work = Files.createTempDirectory("ferry-demo");
-    System.out.printf("Ferry demo: a %d MiB workload in crun with its own time namespace (monotonic +%d d, boottime +%d d)%n",
-        memoryMiB, offsets.monotonic().toDays(), offsets.boottime().toDays());
-    System.out.println("  checkpoint with CRIU -> wait " + wait.toSeconds() + " s -> restore -> verify memory and clocks");
-    try {
-      Result r = new CheckpointRestoreScenario(work).run(memoryMiB, wait, offsets);
-      System.out.println();
-      row("checkpoint (crun checkpoint + CRIU dump)", r.checkpoint().toMillis() + " ms, " + (r.imageBytes() >> 20) + " MiB of images");
-      row("restore (crun restore + CRIU)", r.restore().toMillis() + " ms");
-      row("blackout seen by the workload", r.blackout().realtime().toMillis() + " ms (largest heartbeat gap)");
-      row("CLOCK_MONOTONIC across it", "+" + r.blackout().monotonic().toMillis() + " ms (CRIU pauses it; dump/restore time leaks in)");
-      row("CLOCK_BOOTTIME across it", "+" + r.blackout().boottime().toMillis() + " ms");
-      row("same process continued", r.log().sequenceBreak().map(s -> "NO: " + s).orElse("yes, heartbeat sequence unbroken"));
-      row("memory checksum", r.log().memoryErrors() == 0
-          ? "intact (" + r.passesAfterRestore() + " full verification passes after restore)"
-          : r.log().memoryErrors() + " corrupted pages");
-      row("clocks went backwards", r.log().clockWentBackwards().orElse("never"));
-      boolean ok = r.log().sequenceBreak().isEmpty() && r.log().memoryErrors() == 0 && r.log().clockWentBackwards().isEmpty();
-      System.out.println();
-      System.out.println(ok ? "Result: the container survived checkpoint and restore intact." : "Result: FAILED");
-      System.exit(ok ? 0 : 1);
+    int exit = 1;
+    System.out.println("Ferry demo: etcd, a coordinator and agents on nodeA, nodeB, nodeC (network namespaces 198.18.0.11-13)");
+    try (LocalCluster cluster = LocalCluster.start(work, List.of("nodeA", "nodeB", "nodeC"), Duration.ofSeconds(120))) {
+      CliMigration scenario = new CliMigration(cluster);
+      System.out.printf("creating ct42 on nodeA: the test workload, %d MiB of live memory, heartbeats every 5 ms%n", memoryMiB);
+      scenario.createWorkload("nodeA", "ct42", memoryMiB);
+      System.out.println("$ migrate --from nodeA --to nodeB ct42");
+      CliMigration.Result r = scenario.migrate("nodeA", "nodeB", "ct42");
+      exit = report(r) ? 0 : 1;
     } finally {
       try (Stream<Path> files = Files.walk(work)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+    System.exit(exit);
+  }
+
+  private static boolean report(CliMigration.Result r) {
+    HeartbeatLog hb = r.heartbeats();
+    HeartbeatLog.Gap gap = hb.largestGap();
+    Migration m = r.migration();
+    System.out.println();
+    System.out.println("Seen from inside the container (its own heartbeats, now written on nodeB):");
+    row("blackout (largest heartbeat gap)", gap.realtime().toMillis() + " ms");
+    row("CLOCK_MONOTONIC across it", "+" + gap.monotonic().toMillis() + " ms");
+    row("CLOCK_BOOTTIME across it", "+" + gap.boottime().toMillis() + " ms");
+    row("same process continued", hb.sequenceBreak().map(s -> "NO: " + s).orElse("yes, heartbeat sequence unbroken"));
+    row("memory checksum", hb.memoryErrors() == 0 ? "intact, verified again on nodeB" : hb.memoryErrors() + " corrupted pages");
+    row("clocks went backwards", hb.clockWentBackwards().orElse("never"));
+    System.out.println("From the migration record:");
+    row("phase", m.getPhase().name());
+    row("total time", r.total().toMillis() + " ms (CLI start to finish)");
+    row("bytes on the wire", (m.getStats().getBytesOnWire() >> 20) + " MiB (" + (m.getStats().getBytesRaw() >> 20) + " MiB raw)");
+    boolean ok = r.exitCode() == 0 && hb.sequenceBreak().isEmpty() && hb.memoryErrors() == 0 && hb.clockWentBackwards().isEmpty();
+    System.out.println();
+    System.out.println(ok ? "Result: ct42 moved from nodeA to nodeB while it kept its memory, its process and its clocks."
+        : "Result: FAILED (exit code " + r.exitCode() + ")");
+    return ok;
   }
 
   private static void row(String what, String value) {
-    System.out.printf("  %-42s %s%n", what, value);
+    System.out.printf("  %-36s %s%n", what, value);
   }
 }

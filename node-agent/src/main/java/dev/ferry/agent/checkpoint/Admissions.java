@@ -13,14 +13,15 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Admissions {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  public record Admission(String migrationId, String containerId, String sourceNode, String token) {}
+  /** @param imageId the image slot the target announced: incoming images land there, whatever the source calls them */
+  public record Admission(String migrationId, String containerId, String sourceNode, String imageId, String token) {}
 
   private final Map<String, Admission> byMigration = new ConcurrentHashMap<>();
 
-  public Admission open(String migrationId, String containerId, String sourceNode) {
+  public Admission open(String migrationId, String containerId, String sourceNode, String imageId) {
     byte[] secret = new byte[24];
     RANDOM.nextBytes(secret);
-    Admission a = new Admission(migrationId, containerId, sourceNode, HexFormat.of().formatHex(secret));
+    Admission a = new Admission(migrationId, containerId, sourceNode, imageId, HexFormat.of().formatHex(secret));
     byMigration.put(migrationId, a);
     return a;
   }

@@ -47,6 +47,6 @@ public final class PrepareRestoreStep {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare directories for " + id, e);
     }
-    return new Prepared(imageId, admissions.open(ctx.migrationId(), id.value(), sourceNode).token());
+    return new Prepared(imageId, admissions.open(ctx.migrationId(), id.value(), sourceNode, imageId).token());
   }
 }

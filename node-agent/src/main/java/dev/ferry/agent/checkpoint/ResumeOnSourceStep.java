@@ -13,8 +13,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rollback on the source: the container runs again here. A paused container is thawed; one
- * that its dump stopped is restored from its own local images; after a lazy dump, from its own
- * page server, which still holds the memory. Idempotent: a running container is left alone.
+ * that its dump stopped is restored from its own local images. After a lazy dump whose page
+ * server still waits, stopping the page server is enough: CRIU lets go of the tasks, which
+ * never lost their memory, and they continue. Once the target has pulled the pages, the
+ * source's memory is gone: that is post-copy's documented risk, reported as such.
+ * Idempotent: a running container is left alone.
  */
 public final class ResumeOnSourceStep {
   private static final Logger log = LoggerFactory.getLogger(ResumeOnSourceStep.class);
@@ -35,6 +38,11 @@ public final class ResumeOnSourceStep {
   }
 
   public ContainerView resume(MigrationContext ctx, ContainerId id, String imageId, String reason) {
+    if (pageServers.find(id.value()).filter(p -> p.isAlive()).isPresent()) {
+      pageServers.stop(id.value());
+      containers.save(containers.require(id).with(dev.ferry.agent.container.Lifecycle.RUNNING));
+      log.info("abandoned the lazy dump of container {} (migration {}): the source continues: {}", id, ctx.migrationId(), reason);
+    }
     ContainerView view = containers.inspect(id);
     switch (view.status()) {
       case RUNNING -> {
@@ -53,14 +61,11 @@ public final class ResumeOnSourceStep {
       throw new AgentException(FailureReason.INTERNAL_ERROR, "cannot resume container '" + id
           + "' on the source: it is not running and has no complete local images to restore from");
     }
-    RestoreStep.PageSource lazy = null;
     if (LazyDumpStep.LAZY_IMAGE.equals(image)) {
-      lazy = pageServers.find(id.value()).filter(p -> p.isAlive())
-          .map(p -> new RestoreStep.PageSource("127.0.0.1", LazyPort.of(layout.work(id, image))))
-          .orElseThrow(() -> new AgentException(FailureReason.INTERNAL_ERROR, "cannot resume container '" + id
-              + "': its memory was in the page server of the lazy dump, which is gone"));
+      throw new AgentException(FailureReason.INTERNAL_ERROR, "cannot resume container '" + id + "' on the source: "
+          + "its memory was handed to the target by post-copy and the source copy is gone (post-copy's known risk)");
     }
     log.info("restoring container {} on the source from its images '{}' (migration {}): {}", id, image, ctx.migrationId(), reason);
-    return restore.restoreInPlace(id, image, lazy).container();
+    return restore.restoreInPlace(id, image, null).container();
   }
 }

@@ -45,11 +45,8 @@ public final class AgentAdmission implements Admission {
       return layout.rootfs(id);
     }
     if (destination.startsWith(IMAGES_PREFIX)) {
-      try {
-        return layout.images(id, destination.substring(IMAGES_PREFIX.length()));
-      } catch (IllegalArgumentException e) {
-        throw TransferException.invalid("bad image name in destination '" + destination + "': " + e.getMessage());
-      }
+      // Into the slot this node announced, whatever the source calls its images.
+      return layout.images(id, a.imageId());
     }
     throw TransferException.invalid("unknown destination '" + destination + "': expected '" + ROOTFS + "' or '" + IMAGES_PREFIX + "<image>'");
   }

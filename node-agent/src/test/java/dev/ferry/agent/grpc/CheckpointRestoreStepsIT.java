@@ -170,11 +170,12 @@ class CheckpointRestoreStepsIT {
     int port = dumped.getPageServerPort();
     assertThat(dumped.getPageServerAddress()).isEqualTo("127.0.0.1");
     assertThat(dumped.getDump().getImageBytes()).as("memory stays behind in the page server").isLessThan(16L << 20);
-    String token = b.stub().prepareRestore(PrepareRestoreRequest.newBuilder().setMigration(migration("m5", 1)).setContainerId("lazy")
-        .setSourceNode("ckpt-a").build()).getTransferToken();
-    a.sendTo(b, "m5", "lazy", dumped.getDump().getImageId(), token);
+    PrepareRestoreResponse slot = b.stub().prepareRestore(PrepareRestoreRequest.newBuilder().setMigration(migration("m5", 1))
+        .setContainerId("lazy").setSourceNode("ckpt-a").build());
+    a.sendTo(b, "m5", "lazy", dumped.getDump().getImageId(), slot.getTransferToken());
+    // The images land in the slot the target announced, whatever the source calls them.
     RestoreResult restored = b.stub().restore(RestoreRequest.newBuilder().setMigration(migration("m5", 1)).setContainerId("lazy")
-        .setImageId(dumped.getDump().getImageId()).setLazy(true).setPageServerAddress("127.0.0.1").setPageServerPort(port).build());
+        .setImageId(slot.getImageId()).setLazy(true).setPageServerAddress("127.0.0.1").setPageServerPort(port).build());
     assertThat(restored.getContainer().getState()).isEqualTo(ContainerState.CONTAINER_STATE_RUNNING);
     long passes = HeartbeatLog.read(b.heartbeats("lazy")).last().verifiedPasses();
     HeartbeatLog hb = awaitVerifiedPasses(b, "lazy", passes + 1);
@@ -184,6 +185,21 @@ class CheckpointRestoreStepsIT {
     failure(() -> inspect(a, "lazy"), Status.Code.NOT_FOUND, ReasonCode.CONTAINER_NOT_FOUND);
     log.info("lazy migration of 64 MiB: restore {} ms, images without memory {} KiB",
         restored.getDuration().getNanos() / 1_000_000 + restored.getDuration().getSeconds() * 1000, dumped.getDump().getImageBytes() >> 10);
+  }
+
+  @Test
+  void rollingBackALazyDumpBeforeTheTargetPulledLetsTheSourceContinue() {
+    assumeLazyPages();
+    startWorkload(a, "lz", rootfs, 32);
+    a.stub().lazyDump(LazyDumpRequest.newBuilder().setMigration(migration("m8", 1)).setContainerId("lz").build());
+    long frozenAt = HeartbeatLog.read(a.heartbeats("lz")).size();
+    ContainerInfo resumed = a.stub().resumeOnSource(ResumeOnSourceRequest.newBuilder().setMigration(migration("m8", 1))
+        .setContainerId("lz").setImageId("lazy").setReason("target unreachable").build());
+    assertThat(resumed.getState()).isEqualTo(ContainerState.CONTAINER_STATE_RUNNING);
+    HeartbeatLog hb = awaitVerifiedPasses(a, "lz", HeartbeatLog.read(a.heartbeats("lz")).last().verifiedPasses() + 1);
+    assertThat(hb.size()).isGreaterThan((int) frozenAt);
+    assertThat(hb.sequenceBreak()).isEmpty();
+    assertThat(hb.memoryErrors()).isZero();
   }
 
   @Test
