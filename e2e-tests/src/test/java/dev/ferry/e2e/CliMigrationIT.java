@@ -37,17 +37,26 @@ class CliMigrationIT {
 
   @Test
   void cliMovesARunningContainerBetweenHosts() {
+    movesIntact("ct42", "stopcopy", 64);
+  }
+
+  @Test
+  void postcopyMovesARunningContainerBetweenHosts() {
+    movesIntact("ct43", "postcopy", 128);
+  }
+
+  private void movesIntact(String ct, String strategy, int mib) {
     CliMigration scenario = new CliMigration(cluster);
-    scenario.createWorkload("nodeA", "ct42", 64);
-    CliMigration.Result r = scenario.migrate("nodeA", "nodeB", "ct42");
+    scenario.createWorkload("nodeA", ct, mib);
+    CliMigration.Result r = scenario.migrate("nodeA", "nodeB", ct, "--strategy", strategy);
 
     assertThat(r.exitCode()).as("migrate exit code; record: %s", r.migration()).isZero();
     assertThat(r.migration().getPhase()).isEqualTo(Phase.PHASE_DONE);
-    assertThat(cluster.agent("nodeB").stub().inspectContainer(ContainerRef.newBuilder().setContainerId("ct42").build()).getState())
+    assertThat(cluster.agent("nodeB").stub().inspectContainer(ContainerRef.newBuilder().setContainerId(ct).build()).getState())
         .isEqualTo(ContainerState.CONTAINER_STATE_RUNNING);
     // Exactly one copy: the source's is gone.
     assertThat(org.assertj.core.api.Assertions.catchThrowable(() ->
-        cluster.agent("nodeA").stub().inspectContainer(ContainerRef.newBuilder().setContainerId("ct42").build())))
+        cluster.agent("nodeA").stub().inspectContainer(ContainerRef.newBuilder().setContainerId(ct).build())))
         .isInstanceOf(StatusRuntimeException.class).hasMessageContaining("NOT_FOUND");
     assertThat(r.heartbeats().sequenceBreak()).isEmpty();
     assertThat(r.heartbeats().memoryErrors()).isZero();

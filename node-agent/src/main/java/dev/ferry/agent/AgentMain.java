@@ -49,7 +49,14 @@ public final class AgentMain implements Callable<Integer> {
     if (!node.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}")) {
       throw new CommandLine.ParameterException(new CommandLine(this), "invalid node name '" + node + "'");
     }
-    AgentSteps steps = NodeAgent.build(node, stateDir, busybox, new SystemProcessRunner(), commandTimeout);
+    String advertised = advertise != null ? advertise : listen;
+    String advertisedHost = advertised.substring(0, advertised.lastIndexOf(':'));
+    if (advertisedHost.equals("0.0.0.0") || advertisedHost.equals("::")) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--listen " + listen + " binds every address: give --advertise host:port, the address peers reach this node at");
+    }
+    // Peers reach this node's CRIU page server (post-copy) at the advertised host.
+    AgentSteps steps = NodeAgent.build(node, stateDir, busybox, new SystemProcessRunner(), commandTimeout, advertisedHost);
     Thread.ofVirtual().name("capability-probe").start(() -> steps.capabilities().get(false));
     int colon = listen.lastIndexOf(':');
     InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
@@ -57,7 +64,7 @@ public final class AgentMain implements Callable<Integer> {
     log.info("node agent {} listening on {} (state in {})", node, address, stateDir);
     if (coordinator != null) {
       var channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(coordinator).usePlaintext().build();
-      new dev.ferry.agent.registration.Registrar(steps, advertise != null ? advertise : listen, channel, registerInterval).start();
+      new dev.ferry.agent.registration.Registrar(steps, advertised, channel, registerInterval).start();
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown));
     server.awaitTermination();

@@ -33,8 +33,12 @@ public final class Demo {
       CliMigration.Result r = scenario.migrate("nodeA", "nodeB", "ct42");
       exit = report(r) ? 0 : 1;
     } finally {
-      try (Stream<Path> files = Files.walk(work)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      if (exit == 0 || System.getenv("FERRY_DEMO_KEEP") == null) {
+        try (Stream<Path> files = Files.walk(work)) {
+          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      } else {
+        System.out.println("logs and state kept in " + work + " (FERRY_DEMO_KEEP)");
       }
     }
     System.exit(exit);

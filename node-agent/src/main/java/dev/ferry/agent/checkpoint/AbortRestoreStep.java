@@ -18,6 +18,7 @@ public final class AbortRestoreStep {
   public void abort(MigrationContext ctx, ContainerId id) {
     admissions.close(ctx.migrationId());
     pageServers.stop(id.value() + "/lazy-pages");
+    containers.keepLogs(id, ctx.migrationId());
     // Only this migration's copy is ours to remove: a container that lives here for another reason stays.
     containers.find(id).filter(r -> ctx.migrationId().equals(r.migrationId()))
         .ifPresentOrElse(r -> containers.delete(id, true), () -> containers.removeOrphanDir(id));

@@ -78,6 +78,7 @@ public final class RestoreStep {
       env = LazyPagesConfig.forRestore(work);
     }
     crun.state(id).ifPresent(stale -> crun.delete(id, true));
+    containers.clearStaleCgroups(id);
     var r = crun.restore(id, layout.bundle(id), images, work, tcp, layout.crunLog(id), env);
     var resumedAt = clock.instant();
     containers.save(record.with(Lifecycle.RUNNING));

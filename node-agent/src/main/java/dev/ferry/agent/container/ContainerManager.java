@@ -7,6 +7,7 @@ import dev.ferry.agent.runtime.ContainerId;
 import dev.ferry.agent.runtime.CrunCommands;
 import dev.ferry.agent.runtime.CrunState;
 import dev.ferry.agent.runtime.OciConfig;
+import dev.ferry.agent.runtime.StaleCgroups;
 import dev.ferry.agent.runtime.TimeOffsets;
 import dev.ferry.process.ProcessRunner;
 import dev.ferry.process.ProcessSpec;
@@ -96,6 +97,7 @@ public final class ContainerManager {
       return inspect(id);
     }
     state.ifPresent(s -> crun.delete(id, true));
+    clearStaleCgroups(id);
     crun.run(id, layout.bundle(id), layout.crunLog(id));
     store.save(record.with(Lifecycle.RUNNING));
     return inspect(id);
@@ -132,6 +134,7 @@ public final class ContainerManager {
       crun.kill(id, "KILL");
     }
     crun.delete(id, true);
+    clearStaleCgroups(id);
     removeDir(layout.containerDir(id));
   }
 
@@ -187,6 +190,24 @@ public final class ContainerManager {
     }
     // cp -a keeps owners, modes, links and device nodes; reflinks make it cheap where the filesystem can.
     runner.runChecked(ProcessSpec.of("cp", "-a", "--reflink=auto", from + "/.", to.toString()).withTimeout(Duration.ofMinutes(30)));
+  }
+
+  /**
+   * Keeps CRIU's logs of a failed migration (the work directories) under
+   * {@code STATE/failed-migrations/MIGRATION/} before the container's files are removed.
+   */
+  public void keepLogs(ContainerId id, String migrationId) {
+    Path work = layout.containerDir(id).resolve("work");
+    if (Files.isDirectory(work)) {
+      Path kept = layout.stateDir().resolve("failed-migrations").resolve(migrationId);
+      runner.run(ProcessSpec.of("mkdir", "-p", kept.toString()));
+      runner.run(ProcessSpec.of("cp", "-a", work + "/.", kept.toString()));
+    }
+  }
+
+  /** Clears empty cgroups a crash or a failed restore left at this container's path (see {@link StaleCgroups}). */
+  public void clearStaleCgroups(ContainerId id) {
+    new StaleCgroups(runner).clear(oci.cgroupPath(id));
   }
 
   /** Removes a container directory that has no record (a migration's partial files). */

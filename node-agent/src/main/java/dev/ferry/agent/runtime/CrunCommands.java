@@ -199,11 +199,17 @@ public final class CrunCommands {
         "crun could not " + action + " container " + id + ": " + why);
   }
 
+  /** stderr, or stdout where output went to one file (crun run/restore). */
+  private static String outputTail(ProcessResult r, int lines) {
+    String err = r.stderrTail(lines).strip();
+    return err.isEmpty() ? dev.ferry.process.Tails.lastLines(r.stdout(), lines).strip() : err;
+  }
+
   private static AgentException criuFailure(FailureReason reason, String step, ContainerId id, ProcessResult r, Path log) {
     CriuLog criuLog = CriuLog.read(log);
-    String cause = criuLog.firstError()
-        .orElseGet(() -> r.timedOut() ? "timed out after " + r.duration().toMillis() + " ms" : r.stderrTail(3).strip());
+    String cause = criuLog.firstError().orElseGet(() -> r.timedOut() ? "timed out after " + r.duration().toMillis() + " ms"
+        : outputTail(r, 3));
     return new AgentException(reason, "CRIU " + step + " of container " + id + " failed: " + cause,
-        criuLog.isEmpty() ? r.stderrTail(CriuLog.TAIL_LINES) : criuLog.tail(), null);
+        criuLog.isEmpty() ? outputTail(r, CriuLog.TAIL_LINES) : criuLog.tail(), null);
   }
 }

@@ -32,6 +32,11 @@ public final class OciConfig {
     this.cgroupParent = cgroupParent;
   }
 
+  /** The cgroup a container of this node lives in. */
+  public String cgroupPath(ContainerId id) {
+    return cgroupParent + "/" + id.value();
+  }
+
   public String render(ContainerSpec spec) {
     ObjectNode root = JSON.createObjectNode();
     root.put("ociVersion", "1.0.2");
@@ -99,7 +104,7 @@ public final class OciConfig {
 
   private ObjectNode linux(ContainerSpec spec) {
     ObjectNode linux = JSON.createObjectNode();
-    linux.put("cgroupsPath", cgroupParent + "/" + spec.id().value());
+    linux.put("cgroupsPath", cgroupPath(spec.id()));
     ObjectNode resources = linux.putObject("resources");
     ArrayNode devices = resources.putArray("devices");
     ObjectNode denyAll = devices.addObject();
