@@ -50,6 +50,8 @@ class CliMigrationIT {
     scenario.createWorkload("nodeA", ct, mib);
     CliMigration.Result r = scenario.migrate("nodeA", "nodeB", ct, "--strategy", strategy);
 
+    r.migration().getHistoryList().forEach(h -> System.out.printf("  %-20s -> %-20s at %d.%03d%n", h.getFrom(), h.getTo(),
+        h.getAt().getSeconds() % 1000, h.getAt().getNanos() / 1_000_000));
     assertThat(r.exitCode()).as("migrate exit code; record: %s", r.migration()).isZero();
     assertThat(r.migration().getPhase()).isEqualTo(Phase.PHASE_DONE);
     assertThat(cluster.agent("nodeB").stub().inspectContainer(ContainerRef.newBuilder().setContainerId(ct).build()).getState())
