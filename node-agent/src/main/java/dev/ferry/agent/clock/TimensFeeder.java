@@ -40,6 +40,7 @@ final class TimensFeeder implements AutoCloseable {
   private final TimensImage recorded;
   private final Fifo fifo;
   private final CompletableFuture<HandOver> handOver = new CompletableFuture<>();
+  private volatile boolean closed;
 
   private TimensFeeder(Path image, TimensImage recorded, Fifo fifo) {
     this.image = image;
@@ -64,6 +65,9 @@ final class TimensFeeder implements AutoCloseable {
   private void feed(HostClock host, LongFunction<ClockReading> decide) {
     try (OutputStream out = new FileOutputStream(image.toFile())) {
       long opened = host.monotonicNanos();
+      if (closed) {
+        throw new IOException("the restore ended without opening it");
+      }
       HandOver h;
       byte[] bytes;
       try {
@@ -96,6 +100,7 @@ final class TimensFeeder implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     long deadline = System.nanoTime() + RELEASE_WAIT.toNanos();
     while (!handOver.isDone() && System.nanoTime() < deadline) {
       fifo.release();
