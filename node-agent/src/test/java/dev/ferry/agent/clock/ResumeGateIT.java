@@ -27,7 +27,8 @@ class ResumeGateIT {
       assertThat(r.exitCode()).isZero();
       assertThat(r.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
       ResumeGate.Passage p = gate.passage().orElseThrow();
-      assertThat(Duration.ofNanos(p.released() - p.reached())).isBetween(Duration.ofMillis(300), Duration.ofMillis(301));
+      // Released on time, give or take the scheduling of a loaded machine.
+      assertThat(Duration.ofNanos(p.released() - p.reached())).isBetween(Duration.ofMillis(300), Duration.ofMillis(350));
     }
   }
 
