@@ -56,7 +56,8 @@ public final class NodeAgent {
         new OciConfig(new StdioShim(busybox), cgroupParent), new ProcInspector(cgroupParent), runner, clock);
     PageServers pageServers = new PageServers();
     Admissions admissions = new Admissions();
-    RestoreStep restore = new RestoreStep(layout, containers, crun, criu, pageServers, clock);
+    RestoreStep restore = new RestoreStep(layout, containers, crun, criu, pageServers, clock,
+        new dev.ferry.agent.clock.ClockPolicyRestore(runner, dev.ferry.agent.clock.HostClock.SYSTEM, new dev.ferry.agent.clock.ResumeBudget()));
     return new AgentSteps(node, probe, containers,
         new CheckpointabilityCheck(containers),
         new PreDumpStep(layout, containers, crun, probe, runner, clock),

@@ -14,15 +14,15 @@ class CriuLogTimesTest {
 
   @Test
   void theDumpRecordedTheClocksLongAfterTheFreeze() {
-    // "(00.057173) freezing processes: 0 attempts done" ... "(00.122910) Dump TIME namespace 13 via 24701"
-    assertThat(CriuLogTimes.recordLag(log("dump.log"))).isEqualTo(Duration.ofNanos(65_737_000));
+    // "(00.058445) freezing processes: 0 attempts done" ... "(00.192888) Dump TIME namespace 13 via 6707"
+    assertThat(CriuLogTimes.recordLag(log("dump.log"))).isEqualTo(Duration.ofNanos(134_443_000));
   }
 
   @Test
   void theRestoreSetTheOffsetsLongBeforeTheTasksResumed() {
-    // "(00.138824) 1: timens: monotonic 863979 878502747" ... "(00.493120) Restore finished successfully."
-    assertThat(CriuLogTimes.untilResume(log("restore.log"))).isEqualTo(Duration.ofNanos(354_296_000));
-    assertThat(CriuLogTimes.monotonicOffset(log("restore.log"))).isEqualTo(Duration.ofSeconds(863_979, 878_502_747));
+    // "(00.075092) 1: timens: monotonic 863999 767652765" ... "(00.508240) Restore finished successfully."
+    assertThat(CriuLogTimes.untilResume(log("restore.log"))).isEqualTo(Duration.ofNanos(433_148_000));
+    assertThat(CriuLogTimes.monotonicOffset(log("restore.log"))).isEqualTo(Duration.ofSeconds(863_999, 767_652_765));
   }
 
   @Test

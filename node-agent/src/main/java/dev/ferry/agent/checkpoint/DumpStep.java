@@ -56,17 +56,17 @@ public final class DumpStep {
     ContainerStore.write(images.resolve(ContainerRecord.FILE_IN_IMAGES), record.with(Lifecycle.RUNNING));
 
     Instant frozenAt = clock.instant();
-    ContainerView.Clocks clocks = containers.inspect(id).clocks();
     ProcessResult r;
     try {
       r = crun.checkpoint(id, options);
     } catch (AgentException e) {
       throw stillRunningOrWorse(id, e);
     }
+    FreezeClocks.Frozen frozen = FreezeClocks.record(images, work, before, frozenAt);
     containers.save(record.with(leaveRunning ? Lifecycle.RUNNING : Lifecycle.CHECKPOINTED));
     ContainerView after = containers.inspect(id);
     return new DumpResult(id.value(), imageId, 0, ImageDir.bytes(images), ImageDir.pages(images), r.duration(),
-        frozenAt, clocks, after.status());
+        frozen.at(), frozen.clocks(), after.status());
   }
 
   /** Seed requirement: should checkpoint fail, the container continues without noticing. Say if it did not. */

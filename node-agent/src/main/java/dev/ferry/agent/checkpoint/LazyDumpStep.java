@@ -11,7 +11,7 @@ import dev.ferry.agent.container.ContainerRecord;
 import dev.ferry.agent.container.ContainerStore;
 import dev.ferry.agent.container.ContainerView;
 import dev.ferry.agent.container.Lifecycle;
-import dev.ferry.agent.criu.LazyPagesConfig;
+import dev.ferry.agent.criu.CriuConfig;
 import dev.ferry.agent.runtime.CheckpointOptions;
 import dev.ferry.agent.runtime.ContainerId;
 import dev.ferry.agent.runtime.CrunCommands;
@@ -82,7 +82,8 @@ public final class LazyDumpStep {
 
     Instant frozenAt = clock.instant();
     long start = System.nanoTime();
-    RunningProcess dump = crun.startCheckpoint(id, options, LazyPagesConfig.forDump(work, address, port), PAGE_SERVER_LIFETIME);
+    RunningProcess dump = crun.startCheckpoint(id, options,
+        CriuConfig.lazyDump(address, port).writeTo(work.resolve("criu-lazy-dump.conf")), PAGE_SERVER_LIFETIME);
     if (!awaitPageServer(dump, port)) {
       Optional<dev.ferry.process.ProcessResult> ended = dump.await(Duration.ZERO);
       dump.close();
@@ -90,8 +91,9 @@ public final class LazyDumpStep {
     }
     pageServers.register(id.value(), dump);
     containers.save(record.with(Lifecycle.CHECKPOINTED));
+    FreezeClocks.Frozen frozen = FreezeClocks.record(images, work, before, frozenAt);
     DumpResult result = new DumpResult(id.value(), LAZY_IMAGE, 0, ImageDir.bytes(images), ImageDir.pages(images),
-        Duration.ofNanos(System.nanoTime() - start), frozenAt, before.clocks(), ContainerView.Status.CHECKPOINTED);
+        Duration.ofNanos(System.nanoTime() - start), frozen.at(), frozen.clocks(), ContainerView.Status.CHECKPOINTED);
     return new Started(result, address, port);
   }
 

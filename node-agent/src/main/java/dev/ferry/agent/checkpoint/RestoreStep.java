@@ -9,13 +9,17 @@ import dev.ferry.agent.container.ContainerStore;
 import dev.ferry.agent.container.Lifecycle;
 import dev.ferry.agent.criu.CriuCommands;
 import dev.ferry.agent.criu.CriuLog;
-import dev.ferry.agent.criu.LazyPagesConfig;
+import dev.ferry.agent.criu.CriuConfig;
+import dev.ferry.agent.clock.ClockJumps;
+import dev.ferry.agent.clock.ClockPolicyRestore;
+import dev.ferry.timesync.ClockPolicy;
 import dev.ferry.agent.runtime.ContainerId;
 import dev.ferry.agent.runtime.CrunCommands;
 import dev.ferry.process.RunningProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
 
@@ -23,7 +27,8 @@ import java.util.Map;
  * Restores a container from an image directory into this node's bundle: writes this node's
  * OCI config from the record shipped in the images, then {@code crun restore}. For post-copy it
  * first starts CRIU's lazy-pages daemon, which pulls memory from the source's page server as
- * the restored process touches it.
+ * the restored process touches it. The container's clocks follow the migration's clock policy
+ * ({@link ClockPolicyRestore}); a rollback on the source uses {@link ClockPolicy#SUSPEND}.
  */
 public final class RestoreStep {
   /** Where the source's page server is, for a lazy restore. */
@@ -35,18 +40,25 @@ public final class RestoreStep {
   private final CriuCommands criu;
   private final PageServers pageServers;
   private final InstantSource clock;
+  private final ClockPolicyRestore clocks;
 
   public RestoreStep(NodeLayout layout, ContainerManager containers, CrunCommands crun, CriuCommands criu,
-      PageServers pageServers, InstantSource clock) {
+      PageServers pageServers, InstantSource clock, ClockPolicyRestore clocks) {
     this.layout = layout;
     this.containers = containers;
     this.crun = crun;
     this.criu = criu;
     this.pageServers = pageServers;
     this.clock = clock;
+    this.clocks = clocks;
   }
 
-  public RestoreResult restore(MigrationContext ctx, ContainerId id, String imageId, boolean tcpEstablished, PageSource lazyFrom) {
+  /**
+   * @param policy   what the container's clocks do across the blackout
+   * @param frozenAt the source's freeze on this node's realtime clock; null: as the dump recorded it
+   */
+  public RestoreResult restore(MigrationContext ctx, ContainerId id, String imageId, boolean tcpEstablished, PageSource lazyFrom,
+      ClockPolicy policy, Instant frozenAt) {
     Path images = layout.images(id, imageId);
     if (!ImageDir.isComplete(images)) {
       throw new AgentException(FailureReason.WRONG_STATE, "images '" + imageId + "' of container '" + id
@@ -62,27 +74,33 @@ public final class RestoreStep {
     ContainerRecord record = ContainerStore.read(shipped).withImage(imageId, ctx.migrationId()).with(Lifecycle.CHECKPOINTED);
     containers.writeConfig(record);
     containers.save(record);
-    return crunRestore(id, record, images, layout.work(id, imageId), tcpEstablished, lazyFrom);
+    return crunRestore(id, record, images, layout.work(id, imageId), tcpEstablished, lazyFrom, policy, frozenAt);
   }
 
   /** Restores from images already on this node, with the config already in place (a rollback on the source). */
   RestoreResult restoreInPlace(ContainerId id, String imageId, PageSource lazyFrom) {
     ContainerRecord record = containers.require(id);
-    return crunRestore(id, record, layout.images(id, imageId), layout.work(id, imageId), false, lazyFrom);
+    return crunRestore(id, record, layout.images(id, imageId), layout.work(id, imageId), false, lazyFrom, ClockPolicy.SUSPEND, null);
   }
 
-  private RestoreResult crunRestore(ContainerId id, ContainerRecord record, Path images, Path work, boolean tcp, PageSource lazyFrom) {
-    Map<String, String> env = Map.of();
+  private RestoreResult crunRestore(ContainerId id, ContainerRecord record, Path images, Path work, boolean tcp, PageSource lazyFrom,
+      ClockPolicy policy, Instant frozenAt) {
+    CriuConfig config = CriuConfig.NONE;
     if (lazyFrom != null) {
       startLazyPagesDaemon(id, images, work, lazyFrom);
-      env = LazyPagesConfig.forRestore(work);
+      config = config.withLazyPages();
     }
     crun.state(id).ifPresent(stale -> crun.delete(id, true));
     containers.clearStaleCgroups(id);
-    var r = crun.restore(id, layout.bundle(id), images, work, tcp, layout.crunLog(id), env);
-    var resumedAt = clock.instant();
-    containers.save(record.with(Lifecycle.RUNNING));
-    return new RestoreResult(containers.inspect(id), r.duration(), resumedAt);
+    try (ClockPolicyRestore.Session session = clocks.prepare(policy, images, work, ImageDir.bytes(images), frozenAt)) {
+      Map<String, String> env = session.config(config).writeTo(work.resolve("criu-restore.conf"));
+      var r = crun.restore(id, layout.bundle(id), images, work, tcp, layout.crunLog(id), env);
+      var resumedAt = clock.instant();
+      containers.save(record.with(Lifecycle.RUNNING));
+      var view = containers.inspect(id);
+      ClockJumps jumps = session.finish(view.pid() > 0 ? java.util.Optional.of(view.offsets()) : java.util.Optional.empty());
+      return new RestoreResult(view, r.duration(), resumedAt, jumps);
+    }
   }
 
   private void startLazyPagesDaemon(ContainerId id, Path images, Path work, PageSource from) {

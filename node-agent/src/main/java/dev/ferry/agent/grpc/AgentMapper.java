@@ -5,6 +5,8 @@ import com.google.protobuf.Timestamp;
 import dev.ferry.agent.capability.Feature;
 import dev.ferry.agent.capability.NodeCapabilities;
 import dev.ferry.agent.checkpoint.DumpResult;
+import dev.ferry.agent.clock.ClockJumps;
+import dev.ferry.timesync.ClockPolicy;
 import dev.ferry.agent.checkpoint.MigrationContext;
 import dev.ferry.agent.checkpoint.Obstacle;
 import dev.ferry.agent.checkpoint.RestoreResult;
@@ -91,9 +93,45 @@ public final class AgentMapper {
   }
 
   public dev.ferry.proto.v1.RestoreResult restore(RestoreResult r) {
-    return dev.ferry.proto.v1.RestoreResult.newBuilder()
-        .setContainer(container(r.container())).setDuration(duration(r.duration())).setResumedAt(timestamp(r.resumedAt()))
-        .build();
+    var b = dev.ferry.proto.v1.RestoreResult.newBuilder()
+        .setContainer(container(r.container())).setDuration(duration(r.duration())).setResumedAt(timestamp(r.resumedAt()));
+    if (r.clockJumps() != null) {
+      b.setClockJumps(jumps(r.clockJumps()));
+    }
+    return b.build();
+  }
+
+  static dev.ferry.proto.v1.ClockJumps jumps(ClockJumps j) {
+    var b = dev.ferry.proto.v1.ClockJumps.newBuilder().setPolicy(clockPolicy(j.policy()))
+        .setFallbackReason(j.fallback() == null ? "" : j.fallback());
+    // Unmeasured jumps stay unset rather than zero.
+    if (j.monotonic() != null) {
+      b.setMonotonic(duration(j.monotonic())).setBoottime(duration(j.boottime()))
+          .setRealtime(duration(j.realtime())).setBlackout(duration(j.blackout()));
+    }
+    return b.build();
+  }
+
+  /** UNSPECIFIED means the default, {@link ClockPolicy#SUSPEND}. */
+  public static ClockPolicy clockPolicy(dev.ferry.proto.v1.ClockPolicy p) {
+    return switch (p) {
+      case CLOCK_POLICY_UNSPECIFIED, CLOCK_POLICY_SUSPEND -> ClockPolicy.SUSPEND;
+      case CLOCK_POLICY_FREEZE -> ClockPolicy.FREEZE;
+      case CLOCK_POLICY_WALL -> ClockPolicy.WALL;
+      case UNRECOGNIZED -> throw new IllegalArgumentException("unknown clock_policy value; use SUSPEND, FREEZE or WALL");
+    };
+  }
+
+  static dev.ferry.proto.v1.ClockPolicy clockPolicy(ClockPolicy p) {
+    return switch (p) {
+      case SUSPEND -> dev.ferry.proto.v1.ClockPolicy.CLOCK_POLICY_SUSPEND;
+      case FREEZE -> dev.ferry.proto.v1.ClockPolicy.CLOCK_POLICY_FREEZE;
+      case WALL -> dev.ferry.proto.v1.ClockPolicy.CLOCK_POLICY_WALL;
+    };
+  }
+
+  public static Instant instant(Timestamp t) {
+    return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
   }
 
   public CheckpointabilityReport report(String containerId, List<Obstacle> obstacles) {

@@ -1,6 +1,8 @@
 package dev.ferry.agent.grpc;
 
 import dev.ferry.agent.AgentSteps;
+import dev.ferry.timesync.Ticker;
+import dev.ferry.timesync.grpc.ClockService;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -8,6 +10,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.InstantSource;
 import java.util.List;
 
 /** Assembles the agent's gRPC server: its services, health and reflection. Takes any builder, so tests can go in-process. */
@@ -18,6 +21,8 @@ public final class AgentServer {
     HealthStatusManager health = new HealthStatusManager();
     builder.addService(new NodeAgentService(steps))
         .addService(dev.ferry.transfer.grpc.TransferService.create(steps.transferAdmission()))
+        // Lets the coordinator probe the clock offset between nodes (preflight skew, blackout measurement).
+        .addService(new ClockService(steps.node(), InstantSource.system(), Ticker.SYSTEM))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance());
     extra.forEach(builder::addService);

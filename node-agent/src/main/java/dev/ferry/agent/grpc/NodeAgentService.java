@@ -104,7 +104,8 @@ public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
     unary(out, Phase.PHASE_RESTORE, req.getContainerId(), () -> {
       RestoreStep.PageSource lazy = req.getLazy() ? new RestoreStep.PageSource(req.getPageServerAddress(), req.getPageServerPort()) : null;
       return map.restore(steps.restore().restore(admit(req.getMigration()), AgentMapper.containerId(req.getContainerId()),
-          req.getImageId(), req.getTcpEstablished(), lazy));
+          req.getImageId(), req.getTcpEstablished(), lazy, AgentMapper.clockPolicy(req.getClockPolicy()),
+          req.hasFrozenAt() ? AgentMapper.instant(req.getFrozenAt()) : null));
     });
   }
 

@@ -1,34 +1,24 @@
 package dev.ferry.agent.clock;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.ferry.agent.NodeLayout;
 import dev.ferry.agent.runtime.ContainerId;
-import dev.ferry.agent.runtime.ContainerSpec;
-import dev.ferry.agent.runtime.CrunCommands;
-import dev.ferry.agent.runtime.OciConfig;
-import dev.ferry.agent.runtime.StdioShim;
-import dev.ferry.agent.runtime.TimeOffsets;
-import dev.ferry.process.SystemProcessRunner;
+import dev.ferry.proto.v1.ClockJumps;
+import dev.ferry.proto.v1.ClockPolicy;
+import dev.ferry.proto.v1.ContainerState;
+import dev.ferry.testkit.AgentHarness;
 import dev.ferry.testkit.HeartbeatLog;
 import dev.ferry.testkit.TestRootfs;
-import dev.ferry.testkit.Timing;
-import dev.ferry.timesync.ClockOffset;
-import dev.ferry.timesync.ClockPolicy;
-import dev.ferry.timesync.RestoreLags;
-import dev.ferry.timesync.Ticker;
-import dev.ferry.timesync.grpc.ClockProber;
-import dev.ferry.timesync.grpc.ClockService;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
+import java.time.Instant;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,111 +26,161 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Each clock policy against real crun + CRIU, judged by the workload's heartbeats. Per policy:
- * a container with its own time namespace (offsets +10 d / +20 d), one plain checkpoint/restore
- * cycle that shows what CRIU alone does and calibrates this node's restore lags, then one cycle
- * whose timens image is corrected for the policy with those lags.
+ * Each clock policy through the agents' production path (Dump on A, SendImages A to B, Restore on
+ * B with the policy), judged by the workload's heartbeat file and checked against the jumps the
+ * target reports in RestoreResult.clock_jumps.
  *
  * <p>Run: {@code ./mvnw -B -q -pl node-agent -am verify -Dit.test=ClockPolicyIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}
  */
 class ClockPolicyIT {
   private static final Logger log = LoggerFactory.getLogger(ClockPolicyIT.class);
-  private static final int MEMORY_MIB = 64;
-  private static final int INTERVAL_MS = 1;
   private static final Duration WAIT = Duration.ofSeconds(2);
   /**
-   * The issue's goal for paused clocks is 1 ms; measured here they move forward 2-3 ms: the time from releasing
-   * the pre-resume gate to CRIU resuming the tasks (script exit, waitpid, ptrace detach), not yet compensated.
+   * The issue's goal for paused clocks is 1 ms; they move forward 2-3 ms here: the time from releasing the
+   * pre-resume gate to CRIU resuming the tasks (script exit, waitpid, ptrace detach), not yet compensated.
    */
-  private static final Duration TOLERANCE_PAUSED = Duration.ofMillis(5);
-  private static final Duration TOLERANCE_ADVANCED = Duration.ofMillis(5);
+  private static final Duration TOLERANCE = Duration.ofMillis(5);
+  /** How closely the reported jumps match the heartbeats' (both place the resume by CRIU's restore log). */
+  private static final Duration CONSISTENCY = Duration.ofMillis(3);
 
   @TempDir
-  Path work;
+  Path dir;
+  AgentHarness a;
+  AgentHarness b;
+  ClockMigration migration;
+
+  @BeforeEach
+  void start() {
+    a = new AgentHarness("clock-a", dir.resolve("a"));
+    b = new AgentHarness("clock-b", dir.resolve("b"));
+    migration = new ClockMigration(a, b, TestRootfs.build(dir.resolve("rootfs-src")));
+  }
+
+  @AfterEach
+  void stop() {
+    a.close();
+    b.close();
+  }
 
   @ParameterizedTest
-  @EnumSource(ClockPolicy.class)
-  void theRestoredContainerSeesThePolicy(ClockPolicy policy) throws IOException {
-    NodeLayout node = new NodeLayout(work.resolve("node")).create();
-    ContainerId id = new ContainerId("clock-" + policy.name().toLowerCase());
-    CrunCommands crun = new CrunCommands(new SystemProcessRunner(), node.crunRoot(), Timing.scaled(Duration.ofMinutes(2)));
-    Path rootfs = TestRootfs.build(node.rootfs(id));
-    Path heartbeats = rootfs.resolve(TestRootfs.HEARTBEAT.substring(1));
-    ContainerSpec spec = ContainerSpec.of(id, rootfs, TestRootfs.workloadArgs(MEMORY_MIB, 4, INTERVAL_MS))
-        .withTimeOffsets(new TimeOffsets(Duration.ofDays(10), Duration.ofDays(20)));
-    OciConfig oci = new OciConfig(new StdioShim(Path.of("/bin/busybox")), "/ferry/clock-it-" + ProcessHandle.current().pid());
-    Files.createDirectories(node.bundle(id));
-    Files.writeString(node.bundle(id).resolve("config.json"), oci.render(spec));
+  @EnumSource(value = ClockPolicy.class, names = {"CLOCK_POLICY_SUSPEND", "CLOCK_POLICY_FREEZE", "CLOCK_POLICY_WALL"})
+  void theRestoredContainerSeesThePolicy(ClockPolicy policy) throws InterruptedException {
+    String id = "ct-" + policy.name().substring(13).toLowerCase(Locale.ROOT);
+    migration.start(id);
+    var out = migration.migrate(id, "clock-" + policy.getNumber(), WAIT,
+        // What the coordinator sends: the source's freeze (on the target's clock: one host here).
+        (r, dump) -> r.setClockPolicy(policy).setFrozenAt(dump.getFrozenAt()), () -> { });
+    judge(id, policy, out);
+  }
 
-    String name = InProcessServerBuilder.generateName();
-    Server source = InProcessServerBuilder.forName(name).addService(new ClockService("source", InstantSource.system(), Ticker.SYSTEM))
-        .build().start();
-    ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
-    crun.run(id, node.bundle(id), node.crunLog(id));
-    try {
-      await().atMost(Timing.seconds(60)).pollInterval(Duration.ofMillis(100))
-          .until(() -> Files.exists(heartbeats) && HeartbeatLog.read(heartbeats).size() > 50
-              && HeartbeatLog.read(heartbeats).last().verifiedPasses() >= 1);
-      ClockOffset probed = new ClockProber(channel, InstantSource.system(), Ticker.SYSTEM).probe(8, Duration.ofSeconds(5));
-      ClockCycle cycle = new ClockCycle(crun, id, node.bundle(id), heartbeats);
+  @Test
+  void unspecifiedPolicyIsSuspend() throws InterruptedException {
+    migration.start("ct-default");
+    var out = migration.migrate("ct-default", "clock-default", Duration.ofMillis(500), (r, dump) -> r, () -> { });
+    assertThat(out.restore().getClockJumps().getPolicy()).isEqualTo(ClockPolicy.CLOCK_POLICY_SUSPEND);
+    judge("ct-default", ClockPolicy.CLOCK_POLICY_SUSPEND, out);
+  }
 
-      ClockCycle.Outcome plain = cycle.run(node.images(id, "plain"), node.work(id, "plain"), WAIT, null, RestoreLags.NONE, probed);
-      report("CRIU alone", plain);
-      // Predicting the resume lag instead (RestoreLags from the plain cycle) is off by hundreds of ms on a loaded
-      // machine and sets paused clocks back; so the resume is held instead, within a budget: twice the calibrated
-      // lag (a longer budget only costs downtime, a shorter one moves paused clocks forward by the overrun).
-      RestoreLags budget = new RestoreLags(Duration.ZERO, plain.actual().untilResume().multipliedBy(2));
-      ClockCycle.Outcome corrected = cycle.run(node.images(id, "jit"), node.work(id, "jit"), WAIT, policy, budget, probed,
-          new JustInTimeRestore(new SystemProcessRunner(), node.crunRoot()));
-      report(policy + " just in time", corrected);
-      log.info("{} just in time: pre-resume reached {} ms after the offsets were set (budget {} ms)", policy,
-          ms(corrected.gateOpenedAfter()), ms(budget.untilResume()));
+  /** A gate that cannot be set up: the container is restored all the same, with CRIU's clocks, and the result says why. */
+  @Test
+  void aBrokenGateFallsBackToCriusPlainClocks() throws InterruptedException {
+    migration.start("ct-broken");
+    Path gate = b.layout().work(new ContainerId("ct-broken"), "final").resolve(ResumeGate.GATE);
+    var out = migration.migrate("ct-broken", "clock-broken", Duration.ofMillis(500),
+        (r, dump) -> r.setClockPolicy(ClockPolicy.CLOCK_POLICY_SUSPEND), () -> blockPath(gate));
+    assertFellBack(out, "could not be set up");
+  }
 
-      HeartbeatLog beats = HeartbeatLog.read(heartbeats);
-      assertThat(beats.sequenceBreak()).isEmpty();
-      assertThat(beats.memoryErrors()).isZero();
-      assertThat(beats.clockWentBackwards()).isEmpty();
-      assertThat(corrected.blackout()).isGreaterThan(WAIT);
-      // The policy, judged by the heartbeats and the measured blackout. A restore slower than the budget may
-      // only move paused clocks forward, by the overrun.
-      Duration overrun = corrected.gateOpenedAfter().minus(budget.untilResume());
-      Duration slack = (overrun.isNegative() ? Duration.ZERO : overrun).plus(TOLERANCE_PAUSED);
-      Duration mono = corrected.monotonicJump();
-      Duration boot = corrected.boottimeJump();
-      assertThat(mono).isGreaterThan(Duration.ofMillis(-1));
-      assertThat(boot).isGreaterThan(Duration.ofMillis(-1));
-      switch (policy) {
-        case SUSPEND -> {
-          assertThat(mono).isLessThanOrEqualTo(slack);
-          assertThat(boot.minus(corrected.blackout()).abs()).isLessThanOrEqualTo(TOLERANCE_ADVANCED);
-        }
-        case FREEZE -> {
-          assertThat(mono).isLessThanOrEqualTo(slack);
-          assertThat(boot).isLessThanOrEqualTo(slack);
-        }
-        case WALL -> {
-          assertThat(mono.minus(corrected.blackout()).abs()).isLessThanOrEqualTo(TOLERANCE_ADVANCED);
-          assertThat(boot.minus(corrected.blackout()).abs()).isLessThanOrEqualTo(TOLERANCE_ADVANCED);
-        }
+  /** A freeze instant that cannot be right (in the future): the feeder hands CRIU the recorded clocks instead. */
+  @Test
+  void anImpossibleFreezeInstantFallsBackToCriusPlainClocks() throws InterruptedException {
+    migration.start("ct-future");
+    var out = migration.migrate("ct-future", "clock-future", Duration.ofMillis(500),
+        (r, dump) -> r.setClockPolicy(ClockPolicy.CLOCK_POLICY_FREEZE).setFrozenAt(timestamp(Instant.now().plusSeconds(3600))),
+        () -> { });
+    assertFellBack(out, "could not be decided");
+  }
+
+  private void judge(String id, ClockPolicy policy, ClockMigration.Outcome out) {
+    assertThat(out.restore().getContainer().getState()).isEqualTo(ContainerState.CONTAINER_STATE_RUNNING);
+    HeartbeatLog beats = migration.heartbeatsAfterRestore(id);
+    assertThat(beats.sequenceBreak()).isEmpty();
+    assertThat(beats.memoryErrors()).isZero();
+    assertThat(beats.clockWentBackwards()).isEmpty();
+
+    ClockJumps reported = out.restore().getClockJumps();
+    assertThat(reported.getFallbackReason()).isEmpty();
+    assertThat(reported.getPolicy()).isEqualTo(policy);
+    Duration blackout = d(reported.getBlackout());
+    HeartbeatLog.Gap gap = beats.largestGap();
+    // The heartbeats straddle the blackout: the gap is the blackout plus a beat's slack on either side.
+    Duration slack = gap.realtime().minus(blackout);
+    Duration mono = gap.monotonic().minus(slack);
+    Duration boot = gap.boottime().minus(slack);
+    log.info("{}: blackout {} ms (heartbeat gap {} ms); container jumps by the heartbeats: monotonic {} ms, boottime {} ms; "
+            + "reported: monotonic {} ms, boottime {} ms, realtime {} ms", policy, ms(blackout), ms(gap.realtime()), ms(mono),
+        ms(boot), ms(d(reported.getMonotonic())), ms(d(reported.getBoottime())), ms(d(reported.getRealtime())));
+
+    assertThat(slack).as("the reported blackout lies within the heartbeat gap").isBetween(Duration.ZERO, Duration.ofMillis(30));
+    assertThat(d(reported.getRealtime()).minus(blackout).abs()).as("realtime is the host's").isLessThan(TOLERANCE);
+    assertThat(d(reported.getMonotonic()).minus(mono).abs()).as("reported monotonic jump vs heartbeats").isLessThanOrEqualTo(CONSISTENCY);
+    assertThat(d(reported.getBoottime()).minus(boot).abs()).as("reported boottime jump vs heartbeats").isLessThanOrEqualTo(CONSISTENCY);
+    assertThat(mono).isGreaterThan(Duration.ofMillis(-1));
+    assertThat(boot).isGreaterThan(Duration.ofMillis(-1));
+    switch (policy) {
+      case CLOCK_POLICY_SUSPEND -> {
+        assertThat(mono).isLessThanOrEqualTo(TOLERANCE);
+        assertThat(boot.minus(blackout).abs()).isLessThanOrEqualTo(TOLERANCE);
       }
-    } finally {
-      crun.kill(id, "KILL");
-      crun.delete(id, true);
-      channel.shutdownNow();
-      source.shutdownNow();
+      case CLOCK_POLICY_FREEZE -> {
+        assertThat(mono).isLessThanOrEqualTo(TOLERANCE);
+        assertThat(boot).isLessThanOrEqualTo(TOLERANCE);
+      }
+      case CLOCK_POLICY_WALL -> {
+        assertThat(mono.minus(blackout).abs()).isLessThanOrEqualTo(TOLERANCE);
+        assertThat(boot.minus(blackout).abs()).isLessThanOrEqualTo(TOLERANCE);
+      }
+      default -> throw new IllegalArgumentException(policy.name());
     }
   }
 
-  private static void report(String what, ClockCycle.Outcome o) {
-    log.info("{}: blackout {} ms (checkpoint {} ms, restore {} ms); record lag {} ms; restore lags expected {}/{} ms, "
-            + "actual {}/{} ms; heartbeat gap real {} mono {} boot {} ms; container jumps: monotonic {} ms, boottime {} ms",
-        what, ms(o.blackout()), ms(o.checkpoint()), ms(o.restore()), ms(o.recordLag()),
-        ms(o.expected().untilOffsetsSet()), ms(o.expected().untilResume()),
-        ms(o.actual().untilOffsetsSet()), ms(o.actual().untilResume()),
-        ms(o.gap().realtime()), ms(o.gap().monotonic()), ms(o.gap().boottime()), ms(o.monotonicJump()), ms(o.boottimeJump()));
+  private void assertFellBack(ClockMigration.Outcome out, String why) {
+    assertThat(out.restore().getContainer().getState()).isEqualTo(ContainerState.CONTAINER_STATE_RUNNING);
+    String id = out.restore().getContainer().getContainerId();
+    HeartbeatLog beats = migration.heartbeatsAfterRestore(id);
+    assertThat(beats.sequenceBreak()).isEmpty();
+    assertThat(beats.clockWentBackwards()).isEmpty();
+    ClockJumps reported = out.restore().getClockJumps();
+    log.info("fallback reported: {}; jumps monotonic {} ms, boottime {} ms", reported.getFallbackReason(),
+        ms(d(reported.getMonotonic())), ms(d(reported.getBoottime())));
+    assertThat(reported.getFallbackReason()).contains(why);
+    // CRIU's plain behaviour: both clocks continue from the values it recorded, so they moved forward only a little.
+    HeartbeatLog.Gap gap = beats.largestGap();
+    assertThat(gap.monotonic()).isLessThan(gap.realtime());
+    // The timens image is a regular file again.
+    Path images = b.layout().images(new ContainerId(id), "final");
+    assertThat(dev.ferry.timesync.TimensImage.locate(images)).isRegularFile();
+  }
+
+  /** A non-empty directory where the gate's FIFO goes: mkfifo cannot replace it. */
+  private static void blockPath(Path gate) {
+    try {
+      Files.createDirectories(gate);
+      Files.writeString(gate.resolve("in-the-way"), "x");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static com.google.protobuf.Timestamp timestamp(Instant at) {
+    return com.google.protobuf.Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
+  }
+
+  private static Duration d(com.google.protobuf.Duration p) {
+    return Duration.ofSeconds(p.getSeconds(), p.getNanos());
   }
 
   private static String ms(Duration d) {
-    return String.format(java.util.Locale.ROOT, "%.3f", d.toNanos() / 1e6);
+    return String.format(Locale.ROOT, "%.3f", d.toNanos() / 1e6);
   }
 }
