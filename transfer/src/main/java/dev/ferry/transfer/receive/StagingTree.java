@@ -10,10 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The directory a transfer writes into. Every path is checked twice: syntactically (relative,
@@ -85,8 +82,13 @@ final class StagingTree {
         }
         Files.createLink(resolveForWrite(h.path()), existing);
       }
-      case Entry.Special s -> Mknod.mknod(resolveForWrite(s.path()), typeBits(s.type()), s.attributes().mode(), s.major(), s.minor());
-      case Entry.Deleted d -> deleteRecursively(resolveExisting(d.path()));
+      case Entry.Special s -> NativeFiles.mknod(resolveForWrite(s.path()), typeBits(s.type()), s.attributes().mode(), s.major(), s.minor());
+      case Entry.Deleted d -> {
+        Path p = resolveIfParentsExist(d.path());
+        if (p != null) {
+          deleteRecursively(p);
+        }
+      }
       case Entry.RegularFile f -> throw new IllegalArgumentException("regular files arrive as chunks: " + f.path());
     }
   }
@@ -105,6 +107,23 @@ final class StagingTree {
     return current.resolve(parts[parts.length - 1]);
   }
 
+  /** Like {@link #resolveExisting} but null when a parent is missing (already deleted with it). */
+  private Path resolveIfParentsExist(String relative) throws IOException {
+    RelativePath.check(relative, false);
+    Path current = root;
+    String[] parts = relative.split("/");
+    for (int i = 0; i < parts.length - 1; i++) {
+      current = current.resolve(parts[i]);
+      if (Files.isSymbolicLink(current)) {
+        throw TransferException.denied("path goes through a symlink, refused: " + relative);
+      }
+      if (!Files.isDirectory(current, NOFOLLOW)) {
+        return null;
+      }
+    }
+    return current.resolve(parts[parts.length - 1]);
+  }
+
   /** Owner first: chown clears set-id bits that chmod then restores. */
   void applyAttributes(Path p, EntryAttributes a) throws IOException {
     Files.setAttribute(p, "unix:uid", a.uid(), NOFOLLOW);
@@ -112,10 +131,10 @@ final class StagingTree {
     if (!Files.isSymbolicLink(p)) {
       Files.setAttribute(p, "unix:mode", a.mode());
     }
-    Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW)
-        .setTimes(FileTime.from(a.mtimeNanos(), TimeUnit.NANOSECONDS), null, null);
+    NativeFiles.setMtime(p, a.mtimeNanos());
   }
 
+  /** Deletes a path and, for a real directory (never a symlink's target), what it holds. */
   static void deleteRecursively(Path p) throws IOException {
     if (Files.isDirectory(p, NOFOLLOW)) {
       try (var children = Files.list(p)) {
@@ -129,9 +148,9 @@ final class StagingTree {
 
   private static int typeBits(Entry.SpecialType type) {
     return switch (type) {
-      case CHAR_DEVICE -> Mknod.S_IFCHR;
-      case BLOCK_DEVICE -> Mknod.S_IFBLK;
-      case FIFO -> Mknod.S_IFIFO;
+      case CHAR_DEVICE -> NativeFiles.S_IFCHR;
+      case BLOCK_DEVICE -> NativeFiles.S_IFBLK;
+      case FIFO -> NativeFiles.S_IFIFO;
     };
   }
 }

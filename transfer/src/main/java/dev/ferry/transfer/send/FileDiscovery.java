@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Finds the regular files to send and queues each once. For a tree that is still being written
@@ -18,7 +19,7 @@ import java.util.function.BooleanSupplier;
  * sent as they appear; file indices stay stable across scans.
  */
 public final class FileDiscovery {
-  private final Path root;
+  private final Supplier<Manifest> walker;
   private final BooleanSupplier writerDone;
   private final Queue<Entry.RegularFile> queue;
   private final Map<String, Integer> indices = new HashMap<>();
@@ -26,7 +27,12 @@ public final class FileDiscovery {
   private volatile Manifest manifest;
 
   public FileDiscovery(Path root, BooleanSupplier writerDone, Queue<Entry.RegularFile> queue) {
-    this.root = root;
+    this(() -> TreeWalker.walk(root), writerDone, queue);
+  }
+
+  /** @param walker what the tree is now (a walk, or a precomputed delta) */
+  public FileDiscovery(Supplier<Manifest> walker, BooleanSupplier writerDone, Queue<Entry.RegularFile> queue) {
+    this.walker = walker;
     this.writerDone = writerDone;
     this.queue = queue;
   }
@@ -43,7 +49,7 @@ public final class FileDiscovery {
 
   /** One scan: queues new files (largest first) and returns the tree as it is now. */
   public synchronized Manifest scan() {
-    Manifest walked = TreeWalker.walk(root);
+    Manifest walked = walker.get();
     List<Entry.RegularFile> fresh = new ArrayList<>();
     List<Entry> entries = new ArrayList<>();
     for (Entry e : walked.entries()) {
