@@ -33,6 +33,7 @@ final class StreamWorker {
   private final int streamIndex;
   /** Files this stream started and the receiver has not verified yet, in start order. */
   private final Map<Integer, Cursor> unverified = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+  private final byte[] buffer;
   private volatile SendCall current;
   private volatile boolean aborted;
 
@@ -51,6 +52,7 @@ final class StreamWorker {
   StreamWorker(TransferPlan plan, int streamIndex) {
     this.plan = plan;
     this.streamIndex = streamIndex;
+    this.buffer = new byte[plan.request().options().chunkBytes()];
   }
 
   void run() {
@@ -138,8 +140,7 @@ final class StreamWorker {
     try {
       if (c.chunks == null) {
         ResumePoint.FileProgress p = progress.get(file.index());
-        c.chunks = new FileChunks(plan.request().source(), file, plan.request().options().chunkBytes(),
-            p == null ? 0 : p.verifiedBytes());
+        c.chunks = new FileChunks(plan.request().source(), file, buffer, p == null ? 0 : p.verifiedBytes());
       }
       if (c.headerSentOn != call) {
         call.send(TransferFrame.newBuilder().setFile(FrameMapper.toProto(file, c.chunks.position()).toBuilder()
@@ -196,6 +197,7 @@ final class StreamWorker {
         .setSize(c.chunks.position()).setSha256(ByteString.copyFrom(c.chunks.digest()))).build());
     c.ended = true;
     c.chunks.close();
+    c.chunks = null; // until verified only the index is kept: a reconnect reopens the file
   }
 
   private void verified(int fileIndex) {

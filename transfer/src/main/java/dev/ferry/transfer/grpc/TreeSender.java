@@ -89,8 +89,9 @@ public final class TreeSender {
       threads.add(Thread.ofVirtual().name("ferry-send-" + plan.transferId() + "-" + i).start(() -> {
         try {
           worker.run();
-        } catch (RuntimeException e) {
-          failures.add(e);
+        } catch (RuntimeException | Error e) {
+          failures.add(e instanceof RuntimeException re ? re
+              : new TransferException(FailureReason.INTERNAL_ERROR, "stream failed: " + e, false, e));
           workers.forEach(w -> w.abort("another stream failed: " + e.getMessage()));
         }
       }));

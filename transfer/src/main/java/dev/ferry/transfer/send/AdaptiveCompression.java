@@ -130,11 +130,19 @@ final class AdaptiveCompression implements CompressionPolicy {
     chunks = compressNanos = sendNanos = rawCompressed = wireCompressed = wireBytes = 0;
   }
 
+  /** The level in use now, and how the bytes so far were shared between levels. */
   @Override
   public synchronized String description() {
-    return rawBytesByLevel.entrySet().stream().max(Map.Entry.comparingByValue())
-        .map(e -> LevelLadder.describe(e.getKey()))
-        .orElse(LevelLadder.describe(LevelLadder.LEVELS.get(index)));
+    String now = LevelLadder.describe(LevelLadder.LEVELS.get(index));
+    long total = rawBytesByLevel.values().stream().mapToLong(Long::longValue).sum();
+    if (total == 0) {
+      return now;
+    }
+    String shares = rawBytesByLevel.entrySet().stream()
+        .sorted(Map.Entry.<Integer, Long>comparingByValue().reversed())
+        .map(e -> "%s %d%%".formatted(LevelLadder.describe(e.getKey()), Math.round(100.0 * e.getValue() / total)))
+        .collect(java.util.stream.Collectors.joining(", "));
+    return now + " (bytes: " + shares + ")";
   }
 
   @Override
