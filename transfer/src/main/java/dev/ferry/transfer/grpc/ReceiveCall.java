@@ -16,14 +16,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The receiving end of one Send call. It asks gRPC for one frame at a time (manual flow
- * control), so unread data stays in the sender's window, never in a queue here, and it reports
- * processed bytes so the sender can keep its own window.
+ * The receiving end of one Send call. It asks gRPC for frames as it processes them (manual flow
+ * control, a fixed number ahead), so unread data stays in the sender's window, never in an
+ * unbounded queue here, and it reports processed bytes so the sender can keep its own window.
  */
 final class ReceiveCall implements StreamObserver<TransferFrame> {
   private static final Logger log = LoggerFactory.getLogger(ReceiveCall.class);
 
   private static final long DEFAULT_ACK_EVERY = 256 << 10;
+  /**
+   * Frames requested ahead: one at a time would cost a thread hop per frame (ruinous for many
+   * small files). Memory stays bounded: the sender never has more than its window unacknowledged.
+   */
+  private static final int FRAMES_AHEAD = 32;
 
   private final Receiver receiver;
   private final ServerCallStreamObserver<TransferAck> responses;
@@ -41,7 +46,7 @@ final class ReceiveCall implements StreamObserver<TransferFrame> {
     this.responses = responses;
     responses.disableAutoRequest();
     responses.setOnCancelHandler(this::release);
-    responses.request(1);
+    responses.request(FRAMES_AHEAD);
   }
 
   @Override

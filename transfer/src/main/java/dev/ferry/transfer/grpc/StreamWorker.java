@@ -33,6 +33,8 @@ final class StreamWorker {
   private final int streamIndex;
   /** Files this stream started and the receiver has not verified yet, in start order. */
   private final Map<Integer, Cursor> unverified = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+  /** Files started on the current call and not ended: growing files parked at their current end. */
+  private final List<Cursor> open = new ArrayList<>();
   private final byte[] buffer;
   private volatile SendCall current;
   private volatile boolean aborted;
@@ -94,10 +96,12 @@ final class StreamWorker {
         ResumePoint.FileProgress p = progress.get(c.file.index());
         return p != null && p.complete();
       });
+      open.clear();
       for (Cursor c : unverified.values()) {
         c.chunks = null;
         c.headerSentOn = null;
         c.ended = false;
+        open.add(c);
       }
     }
   }
@@ -105,9 +109,10 @@ final class StreamWorker {
   private void sendAll(SendCall call, ChunkEncoder encoder, Map<Integer, ResumePoint.FileProgress> progress) {
     while (!aborted) {
       boolean sentSomething = false;
-      for (Cursor c : openCursors()) {
+      for (Cursor c : List.copyOf(open)) {
         sentSomething |= pump(call, encoder, c, progress) > 0;
       }
+      open.removeIf(c -> c.ended);
       Entry.RegularFile next = plan.queue().poll();
       if (next != null) {
         ResumePoint.FileProgress p = progress.get(next.index());
@@ -115,21 +120,18 @@ final class StreamWorker {
           Cursor c = new Cursor(next);
           unverified.put(next.index(), c);
           pump(call, encoder, c, progress);
+          if (!c.ended) {
+            open.add(c);
+          }
         }
         continue;
       }
-      if (openCursors().isEmpty() && plan.discovery().finished()) {
+      if (open.isEmpty() && plan.discovery().finished()) {
         return;
       }
       if (!sentSomething) {
         sleepBriefly(); // waiting for a writer to grow a file or create a new one
       }
-    }
-  }
-
-  private List<Cursor> openCursors() {
-    synchronized (unverified) {
-      return new ArrayList<>(unverified.values().stream().filter(c -> !c.ended).toList());
     }
   }
 

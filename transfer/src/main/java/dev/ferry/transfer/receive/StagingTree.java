@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 
@@ -39,28 +38,34 @@ final class StagingTree {
       ensureDirectory(current, relative);
     }
     Path target = current.resolve(parts[parts.length - 1]);
-    if (Files.isSymbolicLink(target)) {
+    BasicFileAttributes existing = attributesIfExists(target);
+    if (existing != null && existing.isSymbolicLink()) {
       throw TransferException.denied("refusing to write through the symlink at " + relative);
     }
     return target;
   }
 
   private void ensureDirectory(Path dir, String forPath) throws IOException {
-    try {
-      BasicFileAttributes attrs = Files.readAttributes(dir, BasicFileAttributes.class, NOFOLLOW);
-      if (attrs.isSymbolicLink()) {
-        throw TransferException.denied("path goes through a symlink, refused: " + forPath);
-      }
-      if (!attrs.isDirectory()) {
-        throw TransferException.invalid("a parent of " + forPath + " is not a directory");
-      }
-    } catch (NoSuchFileException e) {
+    BasicFileAttributes attrs = attributesIfExists(dir);
+    if (attrs == null) {
       try {
         Files.createDirectory(dir);
       } catch (FileAlreadyExistsException raced) {
         ensureDirectory(dir, forPath); // a parallel call created it; check what it is
       }
+      return;
     }
+    if (attrs.isSymbolicLink()) {
+      throw TransferException.denied("path goes through a symlink, refused: " + forPath);
+    }
+    if (!attrs.isDirectory()) {
+      throw TransferException.invalid("a parent of " + forPath + " is not a directory");
+    }
+  }
+
+  /** Null when nothing is there; no exception is thrown for that common case (it is per file). */
+  private static BasicFileAttributes attributesIfExists(Path p) throws IOException {
+    return p.getFileSystem().provider().readAttributesIfExists(p, BasicFileAttributes.class, NOFOLLOW);
   }
 
   /** Creates one non-file entry. Symlinks must come last: nothing is ever written through them. */

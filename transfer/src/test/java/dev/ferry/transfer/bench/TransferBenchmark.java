@@ -76,6 +76,8 @@ public final class TransferBenchmark {
       rows.add(pipe(work, data, name, "tar | tar", raw, false));
       rows.add(pipe(work, data, name, "tar | zstd -1 | zstd -d | tar", raw, true));
       rows.add(ferry(work, data, name, raw, TransferOptions.defaults()));
+      rows.add(ferry(work, data, name, raw, TransferOptions.defaults().withCompression(dev.ferry.transfer.Compression.none())));
+      rows.add(ferry(work, data, name, raw, TransferOptions.defaults().withCompression(dev.ferry.transfer.Compression.zstd(1))));
     }
     print(rows);
   }
@@ -106,7 +108,8 @@ public final class TransferBenchmark {
       double cpu = (processCpuNanos() - cpuBefore) / 1e9;
       long heap = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
           .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-      return new Row(name, "ferry (" + options.parallelStreams() + " streams, " + stats.compression() + ")", raw,
+      String mode = options.compression() instanceof dev.ferry.transfer.Compression.Auto ? "auto: " : "fixed: ";
+      return new Row(name, "ferry " + options.parallelStreams() + " streams, " + mode + stats.compression().replaceAll(" \\(bytes.*", ""), raw,
           stats.duration(), stats.wireBytes(), cpu, heap, stats.compressionReason());
     } finally {
       channel.shutdownNow();
