@@ -83,6 +83,22 @@ class AdaptiveCompressionTest {
   }
 
   @Test
+  void aMoveThatMakesTheTransferSlowerIsUndone() {
+    // Raw and "link-bound", and the probes say compressing would carry more ...
+    period(CHUNK, 100_000, 20_000_000);
+    period(CHUNK / 2, 4_000_000, 20_000_000);
+    Integer raised = policy.level();
+    assertThat(policy.reason()).contains("raised none");
+    // ... but once compressing, every chunk takes far longer (the receiver shared our cores).
+    period(CHUNK / 2, 60_000_000, 20_000_000);
+    assertThat(policy.reason()).contains("reverted").contains("raw throughput fell");
+    assertThat(raised).isNotNull();
+    assertThat(policy.level()).isIn(null, AdaptiveCompression.PROBE_LEVEL);
+    period(CHUNK / 2, 4_000_000, 20_000_000);
+    assertThat(policy.reason()).contains("holding none");
+  }
+
+  @Test
   void zeroChunksDoNotCount() {
     for (int i = 0; i < 100; i++) {
       now.addAndGet(1_000_000_000L);
