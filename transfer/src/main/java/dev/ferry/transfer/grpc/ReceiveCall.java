@@ -1,5 +1,6 @@
 package dev.ferry.transfer.grpc;
 
+import dev.ferry.proto.v1.FilesVerified;
 import dev.ferry.proto.v1.TransferAck;
 import dev.ferry.proto.v1.TransferDone;
 import dev.ferry.proto.v1.TransferFrame;
@@ -34,6 +35,7 @@ final class ReceiveCall implements StreamObserver<TransferFrame> {
   private final ServerCallStreamObserver<TransferAck> responses;
   private final ChunkDecoder decoder = new ChunkDecoder();
   private final List<Entry> structure = new ArrayList<>();
+  private final List<Integer> verified = new ArrayList<>();
   private long ackEveryBytes;
   private ReceiveSession session;
   private long processedBytes;
@@ -69,6 +71,25 @@ final class ReceiveCall implements StreamObserver<TransferFrame> {
   }
 
   private void handle(TransferFrame frame) {
+    if (frame.hasBatch()) {
+      for (TransferFrame inner : frame.getBatch().getFramesList()) {
+        if (inner.hasBatch()) {
+          throw TransferException.invalid("batches do not nest");
+        }
+        handleOne(inner);
+      }
+    } else {
+      handleOne(frame);
+    }
+    if (!verified.isEmpty()) {
+      responses.onNext(verified.size() == 1
+          ? TransferAck.newBuilder().setFileVerified(verified.getFirst()).build()
+          : TransferAck.newBuilder().setFilesVerified(FilesVerified.newBuilder().addAllFileIndex(verified)).build());
+      verified.clear();
+    }
+  }
+
+  private void handleOne(TransferFrame frame) {
     if (session == null && frame.getFrameCase() != TransferFrame.FrameCase.OPEN) {
       throw TransferException.invalid("the first frame of a call must be TransferOpen, was " + frame.getFrameCase());
     }
@@ -79,9 +100,10 @@ final class ReceiveCall implements StreamObserver<TransferFrame> {
       case FILE_END -> {
         var end = frame.getFileEnd();
         session.endFile(this, end.getFileIndex(), end.getSize(), end.getSha256().toByteArray());
-        responses.onNext(TransferAck.newBuilder().setFileVerified(end.getFileIndex()).build());
+        verified.add(end.getFileIndex());
       }
       case CLOSE -> commit(frame.getClose().getFilesTotal());
+      case BATCH -> throw new IllegalStateException("batches are unpacked before");
       case FRAME_NOT_SET -> throw TransferException.invalid("empty frame");
     }
   }

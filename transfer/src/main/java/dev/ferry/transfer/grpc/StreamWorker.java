@@ -130,6 +130,7 @@ final class StreamWorker {
         return;
       }
       if (!sentSomething) {
+        call.flush(); // nothing to add to the batch for now: what waits must not wait longer
         sleepBriefly(); // waiting for a writer to grow a file or create a new one
       }
     }
