@@ -153,6 +153,10 @@ final class StreamWorker {
       while (true) {
         // Read the writer's state before the data: bytes written before "done" are then all seen.
         boolean writerDone = plan.discovery().writerDone();
+        if (!plan.request().pipelined() && c.chunks.position() >= file.size()) {
+          end(call, c); // a finished file: the walk's size, without one more read to find its end
+          return sent;
+        }
         int n = c.chunks.next();
         if (n == 0) {
           if (writerDone) {

@@ -76,8 +76,9 @@ public final class ReceiveSession {
   private IncomingFile create(Entry.RegularFile file) {
     try {
       Path path = staging.resolveForWrite(file.path());
-      if (replaceExisting) {
+      if (replaceExisting && Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         StagingTree.deleteRecursively(path);
+        staging.forgetDirectories();
       }
       return new IncomingFile(file.index(), file.path(), path, file.attributes());
     } catch (IOException e) {

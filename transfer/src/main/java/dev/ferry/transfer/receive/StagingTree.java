@@ -19,9 +19,16 @@ final class StagingTree {
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
   private final Path root;
+  /** Directories this tree created or checked: only this receiver writes here, so they stay so. */
+  private final java.util.Set<Path> knownDirectories = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   StagingTree(Path root) {
     this.root = root;
+  }
+
+  /** After a deletion a known directory may be gone (and its name reused by a symlink). */
+  void forgetDirectories() {
+    knownDirectories.clear();
   }
 
   Path root() {
@@ -37,19 +44,19 @@ final class StagingTree {
       current = current.resolve(parts[i]);
       ensureDirectory(current, relative);
     }
-    Path target = current.resolve(parts[parts.length - 1]);
-    BasicFileAttributes existing = attributesIfExists(target);
-    if (existing != null && existing.isSymbolicLink()) {
-      throw TransferException.denied("refusing to write through the symlink at " + relative);
-    }
-    return target;
+    // The entry itself is created exclusively (O_EXCL, no following): an existing symlink fails it.
+    return current.resolve(parts[parts.length - 1]);
   }
 
   private void ensureDirectory(Path dir, String forPath) throws IOException {
+    if (knownDirectories.contains(dir)) {
+      return;
+    }
     BasicFileAttributes attrs = attributesIfExists(dir);
     if (attrs == null) {
       try {
         Files.createDirectory(dir);
+        knownDirectories.add(dir);
       } catch (FileAlreadyExistsException raced) {
         ensureDirectory(dir, forPath); // a parallel call created it; check what it is
       }
@@ -61,6 +68,7 @@ final class StagingTree {
     if (!attrs.isDirectory()) {
       throw TransferException.invalid("a parent of " + forPath + " is not a directory");
     }
+    knownDirectories.add(dir);
   }
 
   /** Null when nothing is there; no exception is thrown for that common case (it is per file). */
@@ -92,6 +100,7 @@ final class StagingTree {
         Path p = resolveIfParentsExist(d.path());
         if (p != null) {
           deleteRecursively(p);
+          forgetDirectories();
         }
       }
       case Entry.RegularFile f -> throw new IllegalArgumentException("regular files arrive as chunks: " + f.path());

@@ -24,6 +24,7 @@ public final class FileDiscovery {
   private final Queue<Entry.RegularFile> queue;
   private final Map<String, Integer> indices = new HashMap<>();
   private volatile boolean finished;
+  private volatile boolean scannedComplete;
   private volatile Manifest manifest;
 
   public FileDiscovery(Path root, BooleanSupplier writerDone, Queue<Entry.RegularFile> queue) {
@@ -43,12 +44,15 @@ public final class FileDiscovery {
       scan();
       Thread.sleep(pollMillis);
     }
-    scan();
+    if (!scannedComplete) {
+      scan(); // the last look, after the writer finished
+    }
     finished = true;
   }
 
   /** One scan: queues new files (largest first) and returns the tree as it is now. */
   public synchronized Manifest scan() {
+    boolean complete = writerDone.getAsBoolean(); // read before walking: later writes are not seen
     Manifest walked = walker.get();
     List<Entry.RegularFile> fresh = new ArrayList<>();
     List<Entry> entries = new ArrayList<>();
@@ -71,6 +75,7 @@ public final class FileDiscovery {
     // Largest first: the streams finish together instead of one big file ending alone.
     fresh.sort(Comparator.comparingLong(Entry.RegularFile::size).reversed());
     queue.addAll(fresh);
+    scannedComplete |= complete;
     return manifest;
   }
 
