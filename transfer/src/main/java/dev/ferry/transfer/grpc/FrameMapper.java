@@ -28,12 +28,14 @@ final class FrameMapper {
     return TransferOpen.newBuilder()
         .setMigrationId(r.migrationId()).setToken(r.token()).setSourceNode(r.sourceNode())
         .setDestination(r.destination()).setKind(toProto(r.kind())).setTransferId(r.transferId())
-        .setBytesTotal(r.bytesTotal()).setFilesTotal(r.filesTotal()).setPipelined(r.pipelined()).build();
+        .setBytesTotal(r.bytesTotal()).setFilesTotal(r.filesTotal()).setPipelined(r.pipelined())
+        .setBaseDestination(r.baseDestination()).build();
   }
 
   static OpenRequest fromProto(TransferOpen o) {
     return new OpenRequest(o.getMigrationId(), o.getToken(), o.getSourceNode(), o.getDestination(),
-        fromProto(o.getKind()), o.getTransferId(), o.getBytesTotal(), o.getFilesTotal(), o.getPipelined());
+        fromProto(o.getKind()), o.getTransferId(), o.getBytesTotal(), o.getFilesTotal(), o.getPipelined(),
+        o.getBaseDestination());
   }
 
   static dev.ferry.proto.v1.TransferKind toProto(TransferKind k) {

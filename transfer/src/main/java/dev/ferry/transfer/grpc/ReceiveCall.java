@@ -1,5 +1,6 @@
 package dev.ferry.transfer.grpc;
 
+import dev.ferry.proto.v1.FilesVerified;
 import dev.ferry.proto.v1.TransferAck;
 import dev.ferry.proto.v1.TransferDone;
 import dev.ferry.proto.v1.TransferFrame;
@@ -16,19 +17,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The receiving end of one Send call. It asks gRPC for one frame at a time (manual flow
- * control), so unread data stays in the sender's window, never in a queue here, and it reports
- * processed bytes so the sender can keep its own window.
+ * The receiving end of one Send call. It asks gRPC for frames as it processes them (manual flow
+ * control, a fixed number ahead), so unread data stays in the sender's window, never in an
+ * unbounded queue here, and it reports processed bytes so the sender can keep its own window.
  */
 final class ReceiveCall implements StreamObserver<TransferFrame> {
   private static final Logger log = LoggerFactory.getLogger(ReceiveCall.class);
 
   private static final long DEFAULT_ACK_EVERY = 256 << 10;
+  /**
+   * Frames requested ahead: one at a time would cost a thread hop per frame (ruinous for many
+   * small files). Memory stays bounded: the sender never has more than its window unacknowledged.
+   */
+  private static final int FRAMES_AHEAD = 32;
 
   private final Receiver receiver;
   private final ServerCallStreamObserver<TransferAck> responses;
   private final ChunkDecoder decoder = new ChunkDecoder();
   private final List<Entry> structure = new ArrayList<>();
+  private final List<Integer> verified = new ArrayList<>();
   private long ackEveryBytes;
   private ReceiveSession session;
   private long processedBytes;
@@ -41,7 +48,7 @@ final class ReceiveCall implements StreamObserver<TransferFrame> {
     this.responses = responses;
     responses.disableAutoRequest();
     responses.setOnCancelHandler(this::release);
-    responses.request(1);
+    responses.request(FRAMES_AHEAD);
   }
 
   @Override
@@ -64,6 +71,25 @@ final class ReceiveCall implements StreamObserver<TransferFrame> {
   }
 
   private void handle(TransferFrame frame) {
+    if (frame.hasBatch()) {
+      for (TransferFrame inner : frame.getBatch().getFramesList()) {
+        if (inner.hasBatch()) {
+          throw TransferException.invalid("batches do not nest");
+        }
+        handleOne(inner);
+      }
+    } else {
+      handleOne(frame);
+    }
+    if (!verified.isEmpty()) {
+      responses.onNext(verified.size() == 1
+          ? TransferAck.newBuilder().setFileVerified(verified.getFirst()).build()
+          : TransferAck.newBuilder().setFilesVerified(FilesVerified.newBuilder().addAllFileIndex(verified)).build());
+      verified.clear();
+    }
+  }
+
+  private void handleOne(TransferFrame frame) {
     if (session == null && frame.getFrameCase() != TransferFrame.FrameCase.OPEN) {
       throw TransferException.invalid("the first frame of a call must be TransferOpen, was " + frame.getFrameCase());
     }
@@ -74,9 +100,10 @@ final class ReceiveCall implements StreamObserver<TransferFrame> {
       case FILE_END -> {
         var end = frame.getFileEnd();
         session.endFile(this, end.getFileIndex(), end.getSize(), end.getSha256().toByteArray());
-        responses.onNext(TransferAck.newBuilder().setFileVerified(end.getFileIndex()).build());
+        verified.add(end.getFileIndex());
       }
       case CLOSE -> commit(frame.getClose().getFilesTotal());
+      case BATCH -> throw new IllegalStateException("batches are unpacked before");
       case FRAME_NOT_SET -> throw TransferException.invalid("empty frame");
     }
   }

@@ -1,5 +1,6 @@
 package dev.ferry.transfer.grpc;
 
+import dev.ferry.proto.v1.FrameBatch;
 import dev.ferry.proto.v1.TransferAck;
 import dev.ferry.proto.v1.TransferFrame;
 import dev.ferry.proto.v1.TransferGrpc;
@@ -28,6 +29,10 @@ final class SendCall implements ClientResponseObserver<TransferFrame, TransferAc
   private final Ticker ticker;
   private final IntConsumer onFileVerified;
   private final SendCounters counters;
+  /** Frames below this size wait to travel together; a batch is sent when it reaches it. */
+  static final int BATCH_BYTES = 64 << 10;
+  private final java.util.List<TransferFrame> batch = new java.util.ArrayList<>();
+  private int batchBytes;
   private ClientCallStreamObserver<TransferFrame> out;
   private long sentBytes;
   private long ackedBytes;
@@ -65,6 +70,7 @@ final class SendCall implements ClientResponseObserver<TransferFrame, TransferAc
       case RESUME_POINT -> update(() -> resumePoint = FrameMapper.fromProto(ack.getResumePoint()));
       case PROCESSED_BYTES -> update(() -> ackedBytes = Math.max(ackedBytes, ack.getProcessedBytes()));
       case FILE_VERIFIED -> onFileVerified.accept(ack.getFileVerified());
+      case FILES_VERIFIED -> ack.getFilesVerified().getFileIndexList().forEach(onFileVerified::accept);
       case DONE -> update(() -> done = true);
       case ACK_NOT_SET -> { }
     }
@@ -80,9 +86,38 @@ final class SendCall implements ClientResponseObserver<TransferFrame, TransferAc
     update(() -> completed = true);
   }
 
-  /** Sends one frame once gRPC is ready and the window has room for it. */
+  /**
+   * Queues a frame; small ones are gathered into one batch message (a gRPC message per small
+   * file costs more than the file), large ones go at once. {@link #flush()} sends what waits.
+   */
   void send(TransferFrame frame) {
     int size = frame.getSerializedSize();
+    if (size >= BATCH_BYTES) {
+      flush();
+      sendNow(frame, size);
+      return;
+    }
+    batch.add(frame);
+    batchBytes += size;
+    if (batchBytes >= BATCH_BYTES) {
+      flush();
+    }
+  }
+
+  /** Sends the frames gathered so far. */
+  void flush() {
+    if (batch.isEmpty()) {
+      return;
+    }
+    TransferFrame message = batch.size() == 1 ? batch.getFirst()
+        : TransferFrame.newBuilder().setBatch(FrameBatch.newBuilder().addAllFrames(batch)).build();
+    batch.clear();
+    batchBytes = 0;
+    sendNow(message, message.getSerializedSize());
+  }
+
+  /** Sends one message once gRPC is ready and the window has room for it. */
+  private void sendNow(TransferFrame frame, int size) {
     lock.lock();
     try {
       while (true) {
@@ -103,16 +138,19 @@ final class SendCall implements ClientResponseObserver<TransferFrame, TransferAc
   }
 
   ResumePoint awaitResumePoint() {
+    flush();
     return await(() -> resumePoint != null, "the receiver's resume point").resumePoint;
   }
 
   /** Half-closes and waits until the receiver has processed (and verified) everything. */
   void finish() {
+    flush();
     out.onCompleted();
     await(() -> completed, "the receiver to finish");
   }
 
   void awaitDone() {
+    flush();
     await(() -> done, "the receiver to commit");
   }
 

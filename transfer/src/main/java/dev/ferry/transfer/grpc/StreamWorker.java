@@ -33,6 +33,9 @@ final class StreamWorker {
   private final int streamIndex;
   /** Files this stream started and the receiver has not verified yet, in start order. */
   private final Map<Integer, Cursor> unverified = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
+  /** Files started on the current call and not ended: growing files parked at their current end. */
+  private final List<Cursor> open = new ArrayList<>();
+  private final byte[] buffer;
   private volatile SendCall current;
   private volatile boolean aborted;
 
@@ -51,6 +54,7 @@ final class StreamWorker {
   StreamWorker(TransferPlan plan, int streamIndex) {
     this.plan = plan;
     this.streamIndex = streamIndex;
+    this.buffer = new byte[plan.request().options().chunkBytes()];
   }
 
   void run() {
@@ -92,10 +96,12 @@ final class StreamWorker {
         ResumePoint.FileProgress p = progress.get(c.file.index());
         return p != null && p.complete();
       });
+      open.clear();
       for (Cursor c : unverified.values()) {
         c.chunks = null;
         c.headerSentOn = null;
         c.ended = false;
+        open.add(c);
       }
     }
   }
@@ -103,9 +109,10 @@ final class StreamWorker {
   private void sendAll(SendCall call, ChunkEncoder encoder, Map<Integer, ResumePoint.FileProgress> progress) {
     while (!aborted) {
       boolean sentSomething = false;
-      for (Cursor c : openCursors()) {
+      for (Cursor c : List.copyOf(open)) {
         sentSomething |= pump(call, encoder, c, progress) > 0;
       }
+      open.removeIf(c -> c.ended);
       Entry.RegularFile next = plan.queue().poll();
       if (next != null) {
         ResumePoint.FileProgress p = progress.get(next.index());
@@ -113,21 +120,19 @@ final class StreamWorker {
           Cursor c = new Cursor(next);
           unverified.put(next.index(), c);
           pump(call, encoder, c, progress);
+          if (!c.ended) {
+            open.add(c);
+          }
         }
         continue;
       }
-      if (openCursors().isEmpty() && plan.discovery().finished()) {
+      if (open.isEmpty() && plan.discovery().finished()) {
         return;
       }
       if (!sentSomething) {
+        call.flush(); // nothing to add to the batch for now: what waits must not wait longer
         sleepBriefly(); // waiting for a writer to grow a file or create a new one
       }
-    }
-  }
-
-  private List<Cursor> openCursors() {
-    synchronized (unverified) {
-      return new ArrayList<>(unverified.values().stream().filter(c -> !c.ended).toList());
     }
   }
 
@@ -138,8 +143,7 @@ final class StreamWorker {
     try {
       if (c.chunks == null) {
         ResumePoint.FileProgress p = progress.get(file.index());
-        c.chunks = new FileChunks(plan.request().source(), file, plan.request().options().chunkBytes(),
-            p == null ? 0 : p.verifiedBytes());
+        c.chunks = new FileChunks(plan.request().source(), file, buffer, p == null ? 0 : p.verifiedBytes());
       }
       if (c.headerSentOn != call) {
         call.send(TransferFrame.newBuilder().setFile(FrameMapper.toProto(file, c.chunks.position()).toBuilder()
@@ -149,6 +153,10 @@ final class StreamWorker {
       while (true) {
         // Read the writer's state before the data: bytes written before "done" are then all seen.
         boolean writerDone = plan.discovery().writerDone();
+        if (!plan.request().pipelined() && c.chunks.position() >= file.size()) {
+          end(call, c); // a finished file: the walk's size, without one more read to find its end
+          return sent;
+        }
         int n = c.chunks.next();
         if (n == 0) {
           if (writerDone) {
@@ -196,6 +204,7 @@ final class StreamWorker {
         .setSize(c.chunks.position()).setSha256(ByteString.copyFrom(c.chunks.digest()))).build());
     c.ended = true;
     c.chunks.close();
+    c.chunks = null; // until verified only the index is kept: a reconnect reopens the file
   }
 
   private void verified(int fileIndex) {

@@ -12,6 +12,7 @@ import dev.ferry.transfer.tree.Manifest;
 import io.grpc.Channel;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /** Everything the streams of one transfer share: what to send, to whom, and how. */
 record TransferPlan(
@@ -23,14 +24,21 @@ record TransferPlan(
     Throttle throttle,
     CompressionPolicy compression,
     SendCounters counters,
-    Ticker ticker) {
+    Ticker ticker,
+    String baseDestination) {
 
-  static TransferPlan of(Channel channel, SendRequest request, String transferId, Ticker ticker) {
+  /**
+   * @param walker          what to send: a walk of the source, or a precomputed delta
+   * @param baseDestination for a root-filesystem delta, the destination of the previous pass; else ""
+   */
+  static TransferPlan of(Channel channel, SendRequest request, Supplier<Manifest> walker, String baseDestination,
+      String transferId, Ticker ticker) {
     ConcurrentLinkedQueue<Entry.RegularFile> queue = new ConcurrentLinkedQueue<>();
     var options = request.options();
-    return new TransferPlan(channel, request, new FileDiscovery(request.source(), request.writerDone(), queue),
+    return new TransferPlan(channel, request, new FileDiscovery(walker, request.writerDone(), queue),
         transferId, queue, new Throttle(options.bandwidthBytesPerSecond(), ticker),
-        CompressionPolicy.of(options.compression(), ticker, options.parallelStreams()), new SendCounters(), ticker);
+        CompressionPolicy.of(options.compression(), ticker, options.parallelStreams()), new SendCounters(), ticker,
+        baseDestination);
   }
 
   /** The tree as known now (final once discovery has finished). */
@@ -42,7 +50,7 @@ record TransferPlan(
     SendRequest r = request;
     Manifest m = manifest();
     OpenRequest open = new OpenRequest(r.migrationId(), r.token(), r.sourceNode(), r.destination(), r.kind(),
-        transferId, m.bytesTotal(), m.files().size(), r.pipelined());
+        transferId, m.bytesTotal(), m.files().size(), r.pipelined(), baseDestination);
     return TransferFrame.newBuilder()
         .setOpen(FrameMapper.toProto(open).toBuilder().setWindowBytes(r.options().windowBytes()))
         .build();

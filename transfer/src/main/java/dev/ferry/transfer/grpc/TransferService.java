@@ -1,9 +1,11 @@
 package dev.ferry.transfer.grpc;
 
+import dev.ferry.proto.v1.RelayFrame;
 import dev.ferry.proto.v1.TransferAck;
 import dev.ferry.proto.v1.TransferFrame;
 import dev.ferry.proto.v1.TransferGrpc;
 import dev.ferry.transfer.Admission;
+import dev.ferry.transfer.RelayAdmission;
 import dev.ferry.transfer.Ticker;
 import dev.ferry.transfer.receive.Receiver;
 import dev.ferry.transfer.receive.ReceiverOptions;
@@ -16,13 +18,20 @@ import io.grpc.stub.StreamObserver;
  */
 public final class TransferService extends TransferGrpc.TransferImplBase {
   private final Receiver receiver;
+  private final RelayAdmission relayAdmission;
 
-  public TransferService(Receiver receiver) {
+  public TransferService(Receiver receiver, RelayAdmission relayAdmission) {
     this.receiver = receiver;
+    this.relayAdmission = relayAdmission;
   }
 
-  public static TransferService create(Admission admission) {
-    return new TransferService(new Receiver(admission, ReceiverOptions.defaults(), Ticker.SYSTEM));
+  public TransferService(Receiver receiver) {
+    this(receiver, RelayAdmission.none());
+  }
+
+  /** Trees into the directories {@code admission} names; page relays to ports {@code relayAdmission} allows. */
+  public static TransferService create(Admission admission, RelayAdmission relayAdmission) {
+    return new TransferService(new Receiver(admission, ReceiverOptions.defaults(), Ticker.SYSTEM), relayAdmission);
   }
 
   public Receiver receiver() {
@@ -32,5 +41,10 @@ public final class TransferService extends TransferGrpc.TransferImplBase {
   @Override
   public StreamObserver<TransferFrame> send(StreamObserver<TransferAck> responses) {
     return new ReceiveCall(receiver, (ServerCallStreamObserver<TransferAck>) responses);
+  }
+
+  @Override
+  public StreamObserver<RelayFrame> relayPages(StreamObserver<RelayFrame> responses) {
+    return new RelayCall(relayAdmission, (ServerCallStreamObserver<RelayFrame>) responses);
   }
 }

@@ -9,6 +9,7 @@ import dev.ferry.transfer.TransferException;
 import dev.ferry.transfer.TransferStats;
 import dev.ferry.transfer.tree.Entry;
 import dev.ferry.transfer.tree.Manifest;
+import dev.ferry.transfer.tree.TreeWalker;
 import io.grpc.Channel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Sends a directory tree to a peer agent's Transfer service: N streams of files in parallel,
@@ -45,8 +47,13 @@ public final class TreeSender {
    *     a broken connection is resumed up to {@code options.maxAttempts()} times first
    */
   public static TransferStats send(Channel channel, SendRequest request, Consumer<TransferStats> progress) {
+    return send(channel, request, () -> TreeWalker.walk(request.source()), "", progress);
+  }
+
+  static TransferStats send(Channel channel, SendRequest request, Supplier<Manifest> walker, String baseDestination,
+      Consumer<TransferStats> progress) {
     String transferId = UUID.randomUUID().toString();
-    TransferPlan plan = TransferPlan.of(channel, request, transferId, Ticker.SYSTEM);
+    TransferPlan plan = TransferPlan.of(channel, request, walker, baseDestination, transferId, Ticker.SYSTEM);
     return new TreeSender(plan, progress).run();
   }
 
@@ -82,8 +89,9 @@ public final class TreeSender {
       threads.add(Thread.ofVirtual().name("ferry-send-" + plan.transferId() + "-" + i).start(() -> {
         try {
           worker.run();
-        } catch (RuntimeException e) {
-          failures.add(e);
+        } catch (RuntimeException | Error e) {
+          failures.add(e instanceof RuntimeException re ? re
+              : new TransferException(FailureReason.INTERNAL_ERROR, "stream failed: " + e, false, e));
           workers.forEach(w -> w.abort("another stream failed: " + e.getMessage()));
         }
       }));

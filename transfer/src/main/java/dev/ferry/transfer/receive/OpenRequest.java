@@ -14,7 +14,8 @@ public record OpenRequest(
     String transferId,
     long bytesTotal,
     int filesTotal,
-    boolean pipelined) {
+    boolean pipelined,
+    String baseDestination) {
 
   private static final Pattern TRANSFER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -27,6 +28,11 @@ public record OpenRequest(
     }
     if (kind == null) {
       throw TransferException.invalid("transfer kind is missing");
+    }
+    baseDestination = baseDestination == null ? "" : baseDestination;
+    if ((kind == TransferKind.ROOTFS_DELTA) == baseDestination.isEmpty()) {
+      throw TransferException.invalid("a root-filesystem delta, and only a delta, names the base it applies to (kind "
+          + kind + ", base '" + baseDestination + "')");
     }
   }
 }

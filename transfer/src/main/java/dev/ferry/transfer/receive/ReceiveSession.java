@@ -27,6 +27,8 @@ public final class ReceiveSession {
   private enum State { OPEN, COMMITTED, FAILED }
 
   private final OpenRequest opened;
+  /** A delta starts from a copy of its base: new content replaces what is at the path. */
+  private final boolean replaceExisting;
   private final Path target;
   private final StagingTree staging;
   private final ConcurrentHashMap<Integer, IncomingFile> files = new ConcurrentHashMap<>();
@@ -36,8 +38,9 @@ public final class ReceiveSession {
   private volatile long idleSinceNanos;
   private volatile byte[] zeros = new byte[0];
 
-  ReceiveSession(OpenRequest opened, Path target, Path stagingDir, long nowNanos) {
+  ReceiveSession(OpenRequest opened, Path target, Path stagingDir, boolean replaceExisting, long nowNanos) {
     this.opened = opened;
+    this.replaceExisting = replaceExisting;
     this.target = target;
     this.staging = new StagingTree(stagingDir);
     this.idleSinceNanos = nowNanos;
@@ -72,7 +75,12 @@ public final class ReceiveSession {
 
   private IncomingFile create(Entry.RegularFile file) {
     try {
-      return new IncomingFile(file.index(), file.path(), staging.resolveForWrite(file.path()), file.attributes());
+      Path path = staging.resolveForWrite(file.path());
+      if (replaceExisting && Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        StagingTree.deleteRecursively(path);
+        staging.forgetDirectories();
+      }
+      return new IncomingFile(file.index(), file.path(), path, file.attributes());
     } catch (IOException e) {
       throw DiskErrors.fromWrite(e, file.path());
     }

@@ -53,13 +53,26 @@ public final class Receiver {
       throw new TransferException(FailureReason.FAILED_PRECONDITION, "migration directory " + parent + " does not exist");
     }
     checkFreeDisk(parent, request.bytesTotal());
+    Path base = request.baseDestination().isEmpty() ? null : admittedBase(request);
     Path staging = parent.resolve("." + target.getFileName() + ".partial-" + request.transferId());
     try {
       Files.createDirectory(staging);
+      if (base != null) {
+        TreeClone.hardlinkCopy(base, staging);
+      }
     } catch (IOException e) {
       throw DiskErrors.fromWrite(e, staging.toString());
     }
-    return new ReceiveSession(request, target, staging, ticker.nanos());
+    return new ReceiveSession(request, target, staging, base != null, ticker.nanos());
+  }
+
+  private Path admittedBase(OpenRequest request) {
+    Path base = admission.admit(request.migrationId(), request.token(), request.sourceNode(), request.baseDestination());
+    if (base == null || !Files.isDirectory(base, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new TransferException(FailureReason.FAILED_PRECONDITION,
+          "the delta's base " + request.baseDestination() + " has not been received (" + base + ")");
+    }
+    return base;
   }
 
   private void checkFreeDisk(Path dir, long bytes) {

@@ -8,12 +8,8 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The directory a transfer writes into. Every path is checked twice: syntactically (relative,
@@ -23,9 +19,16 @@ final class StagingTree {
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
   private final Path root;
+  /** Directories this tree created or checked: only this receiver writes here, so they stay so. */
+  private final java.util.Set<Path> knownDirectories = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   StagingTree(Path root) {
     this.root = root;
+  }
+
+  /** After a deletion a known directory may be gone (and its name reused by a symlink). */
+  void forgetDirectories() {
+    knownDirectories.clear();
   }
 
   Path root() {
@@ -41,29 +44,36 @@ final class StagingTree {
       current = current.resolve(parts[i]);
       ensureDirectory(current, relative);
     }
-    Path target = current.resolve(parts[parts.length - 1]);
-    if (Files.isSymbolicLink(target)) {
-      throw TransferException.denied("refusing to write through the symlink at " + relative);
-    }
-    return target;
+    // The entry itself is created exclusively (O_EXCL, no following): an existing symlink fails it.
+    return current.resolve(parts[parts.length - 1]);
   }
 
   private void ensureDirectory(Path dir, String forPath) throws IOException {
-    try {
-      BasicFileAttributes attrs = Files.readAttributes(dir, BasicFileAttributes.class, NOFOLLOW);
-      if (attrs.isSymbolicLink()) {
-        throw TransferException.denied("path goes through a symlink, refused: " + forPath);
-      }
-      if (!attrs.isDirectory()) {
-        throw TransferException.invalid("a parent of " + forPath + " is not a directory");
-      }
-    } catch (NoSuchFileException e) {
+    if (knownDirectories.contains(dir)) {
+      return;
+    }
+    BasicFileAttributes attrs = attributesIfExists(dir);
+    if (attrs == null) {
       try {
         Files.createDirectory(dir);
+        knownDirectories.add(dir);
       } catch (FileAlreadyExistsException raced) {
         ensureDirectory(dir, forPath); // a parallel call created it; check what it is
       }
+      return;
     }
+    if (attrs.isSymbolicLink()) {
+      throw TransferException.denied("path goes through a symlink, refused: " + forPath);
+    }
+    if (!attrs.isDirectory()) {
+      throw TransferException.invalid("a parent of " + forPath + " is not a directory");
+    }
+    knownDirectories.add(dir);
+  }
+
+  /** Null when nothing is there; no exception is thrown for that common case (it is per file). */
+  private static BasicFileAttributes attributesIfExists(Path p) throws IOException {
+    return p.getFileSystem().provider().readAttributesIfExists(p, BasicFileAttributes.class, NOFOLLOW);
   }
 
   /** Creates one non-file entry. Symlinks must come last: nothing is ever written through them. */
@@ -85,8 +95,14 @@ final class StagingTree {
         }
         Files.createLink(resolveForWrite(h.path()), existing);
       }
-      case Entry.Special s -> Mknod.mknod(resolveForWrite(s.path()), typeBits(s.type()), s.attributes().mode(), s.major(), s.minor());
-      case Entry.Deleted d -> deleteRecursively(resolveExisting(d.path()));
+      case Entry.Special s -> NativeFiles.mknod(resolveForWrite(s.path()), typeBits(s.type()), s.attributes().mode(), s.major(), s.minor());
+      case Entry.Deleted d -> {
+        Path p = resolveIfParentsExist(d.path());
+        if (p != null) {
+          deleteRecursively(p);
+          forgetDirectories();
+        }
+      }
       case Entry.RegularFile f -> throw new IllegalArgumentException("regular files arrive as chunks: " + f.path());
     }
   }
@@ -105,6 +121,23 @@ final class StagingTree {
     return current.resolve(parts[parts.length - 1]);
   }
 
+  /** Like {@link #resolveExisting} but null when a parent is missing (already deleted with it). */
+  private Path resolveIfParentsExist(String relative) throws IOException {
+    RelativePath.check(relative, false);
+    Path current = root;
+    String[] parts = relative.split("/");
+    for (int i = 0; i < parts.length - 1; i++) {
+      current = current.resolve(parts[i]);
+      if (Files.isSymbolicLink(current)) {
+        throw TransferException.denied("path goes through a symlink, refused: " + relative);
+      }
+      if (!Files.isDirectory(current, NOFOLLOW)) {
+        return null;
+      }
+    }
+    return current.resolve(parts[parts.length - 1]);
+  }
+
   /** Owner first: chown clears set-id bits that chmod then restores. */
   void applyAttributes(Path p, EntryAttributes a) throws IOException {
     Files.setAttribute(p, "unix:uid", a.uid(), NOFOLLOW);
@@ -112,10 +145,10 @@ final class StagingTree {
     if (!Files.isSymbolicLink(p)) {
       Files.setAttribute(p, "unix:mode", a.mode());
     }
-    Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW)
-        .setTimes(FileTime.from(a.mtimeNanos(), TimeUnit.NANOSECONDS), null, null);
+    NativeFiles.setMtime(p, a.mtimeNanos());
   }
 
+  /** Deletes a path and, for a real directory (never a symlink's target), what it holds. */
   static void deleteRecursively(Path p) throws IOException {
     if (Files.isDirectory(p, NOFOLLOW)) {
       try (var children = Files.list(p)) {
@@ -129,9 +162,9 @@ final class StagingTree {
 
   private static int typeBits(Entry.SpecialType type) {
     return switch (type) {
-      case CHAR_DEVICE -> Mknod.S_IFCHR;
-      case BLOCK_DEVICE -> Mknod.S_IFBLK;
-      case FIFO -> Mknod.S_IFIFO;
+      case CHAR_DEVICE -> NativeFiles.S_IFCHR;
+      case BLOCK_DEVICE -> NativeFiles.S_IFBLK;
+      case FIFO -> NativeFiles.S_IFIFO;
     };
   }
 }

@@ -23,6 +23,11 @@ final class AdaptiveCompression implements CompressionPolicy {
   static final int PROBE_LEVEL = -1;
 
   static final double WORTH_LEAVING_NONE = 1.2;
+  /** Between zstd levels only the ratio improves (a few percent): a smaller margin. */
+  static final double WORTH_CLIMBING = 1.03;
+  /** A move that lowers raw throughput by more than this is undone (the link was really the CPU). */
+  static final double WORSE = 0.95;
+  static final int HOLD_PERIODS = 10;
 
   private final Ticker ticker;
   private final int streams;
@@ -35,7 +40,11 @@ final class AdaptiveCompression implements CompressionPolicy {
   private long rawCompressed;
   private long wireCompressed;
   private long wireBytes;
+  private long rawBytes;
   private long handedOut;
+  private int movedFrom = -1;
+  private double rateBeforeMove;
+  private int hold;
   private String reason;
 
   AdaptiveCompression(Ticker ticker, int streams) {
@@ -63,6 +72,7 @@ final class AdaptiveCompression implements CompressionPolicy {
     compressNanos += compress;
     sendNanos += send;
     wireBytes += chunk.dataLength();
+    rawBytes += chunk.rawLength();
     if (tried != null) {
       rawCompressed += chunk.rawLength();
       wireCompressed += chunk.dataLength();
@@ -99,8 +109,28 @@ final class AdaptiveCompression implements CompressionPolicy {
     double ratio = ratio();
     double wireRate = wireRate(now);
     double compressRate = compressRate();
+    double rawRate = rawBytes / (Math.max(1, now - periodStart) / 1e9) / 1e6;
     String current = LevelLadder.describe(LevelLadder.LEVELS.get(index));
     String measured = measured(now);
+    int before = index;
+    if (movedFrom >= 0 && rawRate < WORSE * rateBeforeMove) {
+      // The last move made the transfer slower: what looked like a slow link was a busy CPU
+      // (on loopback the receiver shares the cores). Undo it and stay a while.
+      index = movedFrom;
+      hold = HOLD_PERIODS;
+      reason = "reverted %s -> %s: raw throughput fell from %.0f to %.0f MB/s; %s"
+          .formatted(current, LevelLadder.describe(LevelLadder.LEVELS.get(index)), rateBeforeMove, rawRate, measured);
+      movedFrom = -1;
+      reset(now);
+      return;
+    }
+    movedFrom = -1;
+    if (hold > 0 && !(rawCompressed > 0 && ratio > INCOMPRESSIBLE)) {
+      hold--;
+      reason = "holding %s after a move that did not pay: %s".formatted(current, measured);
+      reset(now);
+      return;
+    }
     if (rawCompressed > 0 && ratio > INCOMPRESSIBLE) {
       index = 0;
       reason = "data is incompressible (ratio %.2f), sending raw: %s".formatted(ratio, measured);
@@ -116,8 +146,19 @@ final class AdaptiveCompression implements CompressionPolicy {
         reason = "link-bound, but compressing would not carry more (%.0f MB/s projected), kept none: %s".formatted(projected, measured);
       }
     } else if (waitShare > LINK_BOUND && index < LevelLadder.LEVELS.size() - 1) {
-      index++;
-      reason = "link-bound, raised %s -> %s: %s".formatted(current, LevelLadder.describe(LevelLadder.LEVELS.get(index)), measured);
+      // Worth it only if the link, carrying wireRate, would move more raw bytes at the next level
+      // than the streams move now, with the next level's (slower) compression on all streams.
+      double speed = LevelLadder.relativeSpeed(index + 1) / LevelLadder.relativeSpeed(index);
+      double shrink = LevelLadder.relativeRatio(index + 1) / LevelLadder.relativeRatio(index);
+      double projected = Math.min(streams * compressRate * speed, wireRate / (ratio * shrink));
+      if (projected > WORTH_CLIMBING * rawRate) {
+        index++;
+        reason = "link-bound, raised %s -> %s (projected %.0f MB/s raw instead of %.0f): %s".formatted(
+            current, LevelLadder.describe(LevelLadder.LEVELS.get(index)), projected, rawRate, measured);
+      } else {
+        reason = "link-bound, kept %s (the next level would carry about %.0f MB/s raw, now %.0f): %s"
+            .formatted(current, projected, rawRate, measured);
+      }
     } else if (waitShare < CPU_BOUND && index > 0) {
       index--;
       reason = "compression-bound, lowered %s -> %s: %s".formatted(current, LevelLadder.describe(LevelLadder.LEVELS.get(index)), measured);
@@ -126,15 +167,31 @@ final class AdaptiveCompression implements CompressionPolicy {
     } else {
       reason = "balanced, kept %s: %s".formatted(current, measured);
     }
-    periodStart = now;
-    chunks = compressNanos = sendNanos = rawCompressed = wireCompressed = wireBytes = 0;
+    if (index != before) {
+      movedFrom = before;
+      rateBeforeMove = rawRate;
+    }
+    reset(now);
   }
 
+  private void reset(long now) {
+    periodStart = now;
+    chunks = compressNanos = sendNanos = rawCompressed = wireCompressed = wireBytes = rawBytes = 0;
+  }
+
+  /** The level in use now, and how the bytes so far were shared between levels. */
   @Override
   public synchronized String description() {
-    return rawBytesByLevel.entrySet().stream().max(Map.Entry.comparingByValue())
-        .map(e -> LevelLadder.describe(e.getKey()))
-        .orElse(LevelLadder.describe(LevelLadder.LEVELS.get(index)));
+    String now = LevelLadder.describe(LevelLadder.LEVELS.get(index));
+    long total = rawBytesByLevel.values().stream().mapToLong(Long::longValue).sum();
+    if (total == 0) {
+      return now;
+    }
+    String shares = rawBytesByLevel.entrySet().stream()
+        .sorted(Map.Entry.<Integer, Long>comparingByValue().reversed())
+        .map(e -> "%s %d%%".formatted(LevelLadder.describe(e.getKey()), Math.round(100.0 * e.getValue() / total)))
+        .collect(java.util.stream.Collectors.joining(", "));
+    return now + " (bytes: " + shares + ")";
   }
 
   @Override

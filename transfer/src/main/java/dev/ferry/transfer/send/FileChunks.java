@@ -21,13 +21,17 @@ public final class FileChunks implements AutoCloseable {
   private final byte[] buffer;
   private long position;
 
-  public FileChunks(Path root, Entry.RegularFile file, int chunkBytes, long resumeOffset) throws IOException {
+  /**
+   * @param buffer one chunk of space, shared by all files of a stream (it reads one at a time):
+   *               a stream of many small files must not hold a chunk per file
+   */
+  public FileChunks(Path root, Entry.RegularFile file, byte[] buffer, long resumeOffset) throws IOException {
     this.file = file;
     this.channel = FileChannel.open(root.resolve(file.path()), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     this.sha256 = sha256();
-    this.buffer = new byte[chunkBytes];
+    this.buffer = buffer;
     while (position < resumeOffset) {
-      int n = readChunk((int) Math.min(chunkBytes, resumeOffset - position));
+      int n = readChunk((int) Math.min(buffer.length, resumeOffset - position));
       if (n <= 0) {
         throw new IOException(file.path() + " shrank below its resume offset " + resumeOffset);
       }

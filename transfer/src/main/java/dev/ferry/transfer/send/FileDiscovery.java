@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Finds the regular files to send and queues each once. For a tree that is still being written
@@ -18,15 +19,21 @@ import java.util.function.BooleanSupplier;
  * sent as they appear; file indices stay stable across scans.
  */
 public final class FileDiscovery {
-  private final Path root;
+  private final Supplier<Manifest> walker;
   private final BooleanSupplier writerDone;
   private final Queue<Entry.RegularFile> queue;
   private final Map<String, Integer> indices = new HashMap<>();
   private volatile boolean finished;
+  private volatile boolean scannedComplete;
   private volatile Manifest manifest;
 
   public FileDiscovery(Path root, BooleanSupplier writerDone, Queue<Entry.RegularFile> queue) {
-    this.root = root;
+    this(() -> TreeWalker.walk(root), writerDone, queue);
+  }
+
+  /** @param walker what the tree is now (a walk, or a precomputed delta) */
+  public FileDiscovery(Supplier<Manifest> walker, BooleanSupplier writerDone, Queue<Entry.RegularFile> queue) {
+    this.walker = walker;
     this.writerDone = writerDone;
     this.queue = queue;
   }
@@ -37,13 +44,16 @@ public final class FileDiscovery {
       scan();
       Thread.sleep(pollMillis);
     }
-    scan();
+    if (!scannedComplete) {
+      scan(); // the last look, after the writer finished
+    }
     finished = true;
   }
 
   /** One scan: queues new files (largest first) and returns the tree as it is now. */
   public synchronized Manifest scan() {
-    Manifest walked = TreeWalker.walk(root);
+    boolean complete = writerDone.getAsBoolean(); // read before walking: later writes are not seen
+    Manifest walked = walker.get();
     List<Entry.RegularFile> fresh = new ArrayList<>();
     List<Entry> entries = new ArrayList<>();
     for (Entry e : walked.entries()) {
@@ -65,6 +75,7 @@ public final class FileDiscovery {
     // Largest first: the streams finish together instead of one big file ending alone.
     fresh.sort(Comparator.comparingLong(Entry.RegularFile::size).reversed());
     queue.addAll(fresh);
+    scannedComplete |= complete;
     return manifest;
   }
 

@@ -49,7 +49,7 @@ class AdaptiveTransferTest {
     Path source = Files.createDirectories(tmp.resolve("source"));
     TreeFixtures.randomFile(source.resolve("pages-1.img"), 64 * MIB, 2);
     TransferStats stats = send(source, TransferOptions.defaults().withParallelStreams(1));
-    assertThat(stats.compression()).isEqualTo("none");
+    assertThat(stats.compression()).startsWith("none");
     assertThat(stats.compressionReason()).containsAnyOf("incompressible", "go raw");
     assertThat(stats.wireBytes()).isGreaterThan(stats.rawBytes());
   }

@@ -32,6 +32,21 @@ public final class FrameTampering implements ClientInterceptor {
     });
   }
 
+  /** Frames inside a batch are tampered with one by one, as if they travelled alone. */
+  private TransferFrame apply(TransferFrame frame) {
+    if (!frame.hasBatch()) {
+      return tamper.apply(frame);
+    }
+    var batch = dev.ferry.proto.v1.FrameBatch.newBuilder();
+    boolean changed = false;
+    for (TransferFrame inner : frame.getBatch().getFramesList()) {
+      TransferFrame out = tamper.apply(inner);
+      changed |= out != inner;
+      batch.addFrames(out);
+    }
+    return changed ? frame.toBuilder().setBatch(batch).build() : frame;
+  }
+
   @Override
   public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
     return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
@@ -39,7 +54,7 @@ public final class FrameTampering implements ClientInterceptor {
       @SuppressWarnings("unchecked")
       public void sendMessage(Q message) {
         if (message instanceof TransferFrame frame) {
-          TransferFrame changed = tamper.apply(frame);
+          TransferFrame changed = apply(frame);
           if (changed != frame) {
             tampered.incrementAndGet();
           }

@@ -26,17 +26,27 @@ public final class TreeAssertions {
     Map<String, String> out = new TreeMap<>();
     Map<Object, String> firstByInode = new TreeMap<>();
     try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted().toList()) {
+      List<Path> paths = walk.sorted().toList();
+      // Links count only within this tree (a delta shares inodes with the pass it was cloned from).
+      Map<Object, Integer> namesPerInode = new java.util.HashMap<>();
+      for (Path p : paths) {
+        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          namesPerInode.merge(Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS), 1, Integer::sum);
+        }
+      }
+      for (Path p : paths) {
         String rel = root.relativize(p).toString();
-        Map<String, Object> u = Files.readAttributes(p, "unix:mode,uid,gid,ino,nlink,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+        Map<String, Object> u = Files.readAttributes(p, "unix:mode,uid,gid,ino,nlink,rdev,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
         String meta = "mode=" + Integer.toOctalString((Integer) u.get("mode")) + " owner=" + u.get("uid") + ":" + u.get("gid");
         if (Files.isSymbolicLink(p)) {
           out.put(rel, "symlink->" + Files.readSymbolicLink(p) + " " + meta);
         } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
           out.put(rel, "dir " + meta + " mtime=" + u.get("lastModifiedTime"));
+        } else if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          out.put(rel, "special " + meta + " rdev=" + u.get("rdev") + " mtime=" + u.get("lastModifiedTime"));
         } else {
           String link = "";
-          if ((Integer) u.get("nlink") > 1) {
+          if (namesPerInode.get(u.get("ino")) > 1) {
             String first = firstByInode.putIfAbsent(u.get("ino").toString(), rel);
             link = first == null ? " hardlinked" : " hardlink-of=" + first;
           }

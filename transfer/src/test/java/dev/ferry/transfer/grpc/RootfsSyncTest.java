@@ -1,0 +1,88 @@
+package dev.ferry.transfer.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.process.ProcessSpec;
+import dev.ferry.process.SystemProcessRunner;
+import dev.ferry.transfer.RootfsPass;
+import dev.ferry.transfer.SendRequest;
+import dev.ferry.transfer.TransferKind;
+import dev.ferry.transfer.TransferOptions;
+import dev.ferry.transfer.testing.InProcessTransfer;
+import dev.ferry.transfer.testing.MigrationDirs;
+import dev.ferry.transfer.testing.TreeAssertions;
+import dev.ferry.transfer.testing.TreeFixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two-pass root filesystem sync: full copy while running, then only the delta after freeze. */
+class RootfsSyncTest {
+  @TempDir Path tmp;
+
+  @Test
+  void deltaPassMakesTheTargetEqualToTheFrozenTreeAndLeavesTheFirstPassIntact() throws Exception {
+    Path rootfs = Files.createDirectories(tmp.resolve("rootfs"));
+    buildRootfs(rootfs);
+    Path migration = Files.createDirectories(tmp.resolve("m1"));
+    try (InProcessTransfer transfer = new InProcessTransfer(new MigrationDirs(migration, "m1", "t", "n"))) {
+      SendRequest first = new SendRequest(rootfs, "m1", "t", "n", "rootfs", TransferKind.ROOTFS_FULL, TransferOptions.defaults());
+      RootfsPass full = RootfsSync.fullPass(transfer.channel(), first, s -> { });
+      TreeAssertions.assertSameTree(rootfs, migration.resolve("rootfs"));
+      Map<String, String> afterFirstPass = TreeAssertions.describe(migration.resolve("rootfs"));
+
+      mutate(rootfs); // the container kept running until freeze
+
+      SendRequest last = new SendRequest(rootfs, "m1", "t", "n", "rootfs-final", TransferKind.ROOTFS_DELTA, TransferOptions.defaults());
+      RootfsPass delta = RootfsSync.deltaPass(transfer.channel(), last, full, s -> { });
+
+      TreeAssertions.assertSameTree(rootfs, migration.resolve("rootfs-final"));
+      assertThat(TreeAssertions.describe(migration.resolve("rootfs"))).isEqualTo(afterFirstPass);
+      // Only the changed files travelled again: far less than the tree.
+      assertThat(delta.stats().files()).isEqualTo(4);
+      assertThat(delta.stats().sentRawBytes()).isLessThan(full.stats().sentRawBytes() / 4);
+    }
+  }
+
+  private static void buildRootfs(Path r) throws Exception {
+    for (String d : new String[] {"bin", "etc/ssl", "var/log/app", "var/empty", "dev", "tmp", "opt/old/deep"}) {
+      Files.createDirectories(r.resolve(d));
+    }
+    TreeFixtures.mixedPages(r.resolve("bin/busybox"), 1 << 20, 1);
+    Files.setAttribute(r.resolve("bin/busybox"), "unix:mode", 04755);
+    for (int i = 0; i < 50; i++) {
+      Files.writeString(r.resolve("etc/conf-" + i), "key=value " + i + "\n");
+    }
+    Files.writeString(r.resolve("etc/ssl/cert.pem"), "-----BEGIN CERTIFICATE-----\n");
+    Files.setAttribute(r.resolve("etc/ssl/cert.pem"), "unix:uid", 101);
+    Files.writeString(r.resolve("var/log/app/app.log"), "line\n".repeat(1000));
+    Files.writeString(r.resolve("opt/old/deep/file"), "going away");
+    Files.createSymbolicLink(r.resolve("bin/sh"), Path.of("busybox"));
+    Files.createSymbolicLink(r.resolve("etc/localtime"), Path.of("/usr/share/zoneinfo/UTC"));
+    Files.createLink(r.resolve("bin/ls"), r.resolve("bin/busybox"));
+    Files.setAttribute(r.resolve("tmp"), "unix:mode", 01777);
+    var runner = new SystemProcessRunner();
+    runner.runChecked(ProcessSpec.of("mknod", r.resolve("dev/null").toString(), "c", "1", "3"));
+    runner.runChecked(ProcessSpec.of("mkfifo", r.resolve("var/app.fifo").toString()));
+  }
+
+  private static void mutate(Path r) throws Exception {
+    Files.writeString(r.resolve("var/log/app/app.log"), "more\n", java.nio.file.StandardOpenOption.APPEND); // changed
+    Files.writeString(r.resolve("etc/conf-new"), "new file"); // new
+    Files.delete(r.resolve("etc/conf-7")); // deleted file
+    try (var walk = Files.walk(r.resolve("opt/old"))) { // deleted directory tree
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    Files.delete(r.resolve("bin/sh"));
+    Files.createSymbolicLink(r.resolve("bin/sh"), Path.of("/bin/busybox")); // symlink retargeted
+    Files.setAttribute(r.resolve("etc/conf-3"), "unix:mode", 0600); // metadata only
+    Files.delete(r.resolve("var/empty"));
+    Files.writeString(r.resolve("var/empty"), "a directory became a file"); // type change
+    Files.setLastModifiedTime(r.resolve("etc"), FileTime.fromMillis(1_000_000_000_000L));
+  }
+}
