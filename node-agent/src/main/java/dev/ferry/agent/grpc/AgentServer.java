@@ -20,7 +20,9 @@ public final class AgentServer {
   public static Server start(ServerBuilder<?> builder, AgentSteps steps, List<BindableService> extra) {
     HealthStatusManager health = new HealthStatusManager();
     builder.addService(new NodeAgentService(steps))
-        .addService(dev.ferry.transfer.grpc.TransferService.create(steps.transferAdmission()))
+        .addService(dev.ferry.transfer.grpc.TransferService.create(steps.transferAdmission(),
+            // Post-copy connects the lazy-pages daemon straight to the source page server; no relay is announced yet.
+            dev.ferry.transfer.RelayAdmission.none()))
         // Lets the coordinator probe the clock offset between nodes (preflight skew, blackout measurement).
         .addService(new ClockService(steps.node(), InstantSource.system(), Ticker.SYSTEM))
         .addService(health.getHealthService())
