@@ -20,6 +20,7 @@ public final class AgentNode implements AutoCloseable {
   private final String coordinator;
   private RunningProcess process;
   private ManagedChannel channel;
+  private int starts;
 
   public AgentNode(ProcessRunner runner, NetworkTopology topology, String node, Path stateDir, String coordinator) {
     this.runner = runner;
@@ -36,7 +37,7 @@ public final class AgentNode implements AutoCloseable {
       args.addAll(List.of("--coordinator", coordinator, "--register-interval", "PT1S"));
     }
     process = JavaProcess.start(runner, topology.inNamespace(host.node()), "dev.ferry.agent.AgentMain", args,
-        stateDir.resolveSibling(host.node() + "-agent.log"));
+        stateDir.resolveSibling(host.node() + "-agent" + (starts++ == 0 ? "" : "." + starts) + ".log"));
     if (channel == null) {
       channel = NettyChannelBuilder.forTarget(address()).usePlaintext().build();
     }
