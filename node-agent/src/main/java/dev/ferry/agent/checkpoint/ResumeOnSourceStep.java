@@ -56,7 +56,7 @@ public final class ResumeOnSourceStep {
     RestoreStep.PageSource lazy = null;
     if (LazyDumpStep.LAZY_IMAGE.equals(image)) {
       lazy = pageServers.find(id.value()).filter(p -> p.isAlive())
-          .map(p -> new RestoreStep.PageSource("127.0.0.1", LazyPort.of(layout.work(id, image))))
+          .map(p -> new RestoreStep.PageSource(LazyPort.address(layout.work(id, image)), LazyPort.of(layout.work(id, image))))
           .orElseThrow(() -> new AgentException(FailureReason.INTERNAL_ERROR, "cannot resume container '" + id
               + "': its memory was in the page server of the lazy dump, which is gone"));
     }
