@@ -36,6 +36,15 @@ public final class ResumeOnSourceStep {
 
   public ContainerView resume(MigrationContext ctx, ContainerId id, String imageId, String reason) {
     ContainerView view = containers.inspect(id);
+    if (view.status() == ContainerView.Status.RUNNING && pageServers.find(id.value()).filter(p -> p.isAlive()).isPresent()) {
+      // A lazy dump still holds the tasks frozen while it waits to serve their pages: crun says
+      // RUNNING, yet nothing runs. Ending the dump (CRIU and its children) releases them; thaw
+      // in case CRIU froze them through the cgroup.
+      releaseLazyDump(id);
+      log.info("ended the lazy dump of container {} and released its tasks on the source (migration {}): {}", id,
+          ctx.migrationId(), reason);
+      return containers.inspect(id);
+    }
     switch (view.status()) {
       case RUNNING -> {
         return view;
@@ -62,5 +71,18 @@ public final class ResumeOnSourceStep {
     }
     log.info("restoring container {} on the source from its images '{}' (migration {}): {}", id, image, ctx.migrationId(), reason);
     return restore.restoreInPlace(id, image, lazy).container();
+  }
+
+  private void releaseLazyDump(ContainerId id) {
+    pageServers.find(id.value()).ifPresent(p -> ProcessHandle.of(p.pid()).ifPresent(h -> {
+      h.descendants().forEach(ProcessHandle::destroyForcibly);
+      h.destroyForcibly();
+    }));
+    pageServers.stop(id.value());
+    try {
+      crun.resume(id);
+    } catch (RuntimeException e) {
+      log.debug("container {} was not paused after its lazy dump ended: {}", id, e.getMessage());
+    }
   }
 }

@@ -3,6 +3,8 @@ package dev.ferry.agent.transfer;
 import dev.ferry.agent.AgentException;
 import dev.ferry.agent.FailureReason;
 import dev.ferry.agent.NodeLayout;
+import dev.ferry.agent.checkpoint.DumpStep;
+import dev.ferry.agent.checkpoint.LazyDumpStep;
 import dev.ferry.agent.checkpoint.MigrationContext;
 import dev.ferry.agent.container.ContainerManager;
 import dev.ferry.agent.runtime.ContainerId;
@@ -52,12 +54,21 @@ public final class SendImagesStep {
       TransferStats rootfs = TreeSender.send(channel, new SendRequest(layout.rootfs(id), ctx.migrationId(), token, node,
           AgentAdmission.ROOTFS, TransferKind.ROOTFS_FULL, options), s -> progress.accept(of(s, null, false)));
       TransferStats imgs = TreeSender.send(channel, new SendRequest(images, ctx.migrationId(), token, node,
-          AgentAdmission.images(imageId), TransferKind.IMAGES, options), s -> progress.accept(of(rootfs, s, false)));
+          AgentAdmission.images(destinationOf(imageId)), TransferKind.IMAGES, options), s -> progress.accept(of(rootfs, s, false)));
       return of(rootfs, imgs, true);
     } catch (TransferException e) {
       throw new AgentException(reasonOf(e), "sending container '" + id + "' to " + targetAddress
           + " failed (" + e.reason() + "): " + e.getMessage(), "", e);
     }
+  }
+
+  /**
+   * The target prepares one slot for the final images, named {@link DumpStep#FINAL_IMAGE}
+   * (PrepareRestore), and the coordinator restores from that slot. A lazy dump's images are the
+   * final images too, so they land there; pre-copy rounds keep their names (parents of the final).
+   */
+  static String destinationOf(String imageId) {
+    return LazyDumpStep.LAZY_IMAGE.equals(imageId) ? DumpStep.FINAL_IMAGE : imageId;
   }
 
   private static FailureReason reasonOf(TransferException e) {
