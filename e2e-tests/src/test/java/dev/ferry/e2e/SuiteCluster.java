@@ -36,6 +36,9 @@ final class SuiteCluster {
         cluster.startAgent(a.node(), Timing.seconds(60));
       }
     }
+    for (AgentNode a : cluster.agents()) {
+      a.awaitServing(Timing.seconds(60));
+    }
     cluster.awaitNodesReady(Timing.seconds(60));
   }
 

@@ -88,7 +88,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts a node's agent again (same state directory) and waits until the coordinator sees it ready. */
   public void startAgent(String node, Duration timeout) {
-    agent(node).start();
+    agent(node).start().awaitServing(timeout);
     awaitNodesReady(timeout);
   }
 

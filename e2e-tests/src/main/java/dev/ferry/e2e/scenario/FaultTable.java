@@ -18,6 +18,7 @@ public final class FaultTable {
   private static final Path FILE = Path.of("target", "fault-table.txt");
   private static final String FORMAT = "%-44s | %-62s | %10s | %9s | %12s%n";
   private static final List<String> ROWS = new ArrayList<>();
+  private static final List<String> DETAILS = new ArrayList<>();
 
   private FaultTable() {}
 
@@ -28,6 +29,9 @@ public final class FaultTable {
       default -> m.getPhase().name().substring(6) + " " + m.getError().getReason() + " (" + m.getError().getPhase()
           .name().substring(6) + "), runs on " + o.runningOn();
     };
+    if (m.hasError()) {
+      DETAILS.add(scenario + ": " + m.getError().getReason() + ": " + m.getError().getMessage());
+    }
     Duration total = Duration.ofSeconds(m.getStats().getTotal().getSeconds(), m.getStats().getTotal().getNanos());
     add(scenario, outcome, o.heartbeats().largestGap().realtime().toMillis() + " ms", total.toMillis() + " ms",
         m.getStats().getBytesOnWire() >> 10);
@@ -36,8 +40,9 @@ public final class FaultTable {
   public static synchronized void add(String scenario, String outcome, String blackout, String total, long kibOnWire) {
     ROWS.add(String.format(FORMAT, scenario, outcome, blackout, total, kibOnWire + " KiB"));
     String table = String.format(FORMAT, "scenario", "outcome", "blackout", "total", "on wire") + "-".repeat(150)
-        + "\n" + String.join("", ROWS);
-    System.out.print("\n" + table);
+        + "\n" + String.join("", ROWS) + (DETAILS.isEmpty() ? "" : "\nwhy, from the migration records:\n  "
+        + String.join("\n  ", DETAILS) + "\n");
+    System.out.print("fault-table | " + ROWS.getLast());
     try {
       Files.createDirectories(FILE.getParent());
       Files.writeString(FILE, table);

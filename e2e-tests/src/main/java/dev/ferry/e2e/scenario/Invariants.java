@@ -46,7 +46,13 @@ public final class Invariants {
     explains(m, running, violations);
     HeartbeatLog hb = null;
     if (running.size() == 1) {
-      hb = verifiedOnceMore(cluster.agent(running.getFirst()), containerId);
+      try {
+        hb = verifiedOnceMore(cluster.agent(running.getFirst()), containerId);
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        hb = HeartbeatLog.read(CliMigration.heartbeats(cluster.agent(running.getFirst()), containerId));
+        violations.add("the copy on " + running.getFirst() + " is RUNNING but its workload made no progress "
+            + "(no new verification pass within 60 s; last beat seq " + hb.last().seq() + ")");
+      }
       hb.sequenceBreak().ifPresent(b -> violations.add("heartbeat sequence broken on " + running.getFirst() + ": " + b));
       if (hb.memoryErrors() != 0) {
         violations.add(hb.memoryErrors() + " memory checksum errors in the copy on " + running.getFirst());
