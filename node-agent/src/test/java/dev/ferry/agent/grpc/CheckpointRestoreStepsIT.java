@@ -170,11 +170,12 @@ class CheckpointRestoreStepsIT {
     int port = dumped.getPageServerPort();
     assertThat(dumped.getPageServerAddress()).isEqualTo("127.0.0.1");
     assertThat(dumped.getDump().getImageBytes()).as("memory stays behind in the page server").isLessThan(16L << 20);
-    String token = b.stub().prepareRestore(PrepareRestoreRequest.newBuilder().setMigration(migration("m5", 1)).setContainerId("lazy")
-        .setSourceNode("ckpt-a").build()).getTransferToken();
-    a.sendTo(b, "m5", "lazy", dumped.getDump().getImageId(), token);
+    var slot = b.stub().prepareRestore(PrepareRestoreRequest.newBuilder().setMigration(migration("m5", 1)).setContainerId("lazy")
+        .setSourceNode("ckpt-a").build());
+    a.sendTo(b, "m5", "lazy", dumped.getDump().getImageId(), slot.getTransferToken());
+    // The lazy dump's images are the final images: they land in the slot the target prepared (as the coordinator restores).
     RestoreResult restored = b.stub().restore(RestoreRequest.newBuilder().setMigration(migration("m5", 1)).setContainerId("lazy")
-        .setImageId(dumped.getDump().getImageId()).setLazy(true).setPageServerAddress("127.0.0.1").setPageServerPort(port).build());
+        .setImageId(slot.getImageId()).setLazy(true).setPageServerAddress("127.0.0.1").setPageServerPort(port).build());
     assertThat(restored.getContainer().getState()).isEqualTo(ContainerState.CONTAINER_STATE_RUNNING);
     long passes = HeartbeatLog.read(b.heartbeats("lazy")).last().verifiedPasses();
     HeartbeatLog hb = awaitVerifiedPasses(b, "lazy", passes + 1);
