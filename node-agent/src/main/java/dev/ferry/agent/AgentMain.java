@@ -49,7 +49,8 @@ public final class AgentMain implements Callable<Integer> {
     if (!node.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}")) {
       throw new CommandLine.ParameterException(new CommandLine(this), "invalid node name '" + node + "'");
     }
-    AgentSteps steps = NodeAgent.build(node, stateDir, busybox, new SystemProcessRunner(), commandTimeout);
+    AgentSteps steps = NodeAgent.build(node, stateDir, busybox, new SystemProcessRunner(), commandTimeout,
+        pageServerHost(advertise != null ? advertise : listen));
     Thread.ofVirtual().name("capability-probe").start(() -> steps.capabilities().get(false));
     int colon = listen.lastIndexOf(':');
     InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
@@ -66,5 +67,20 @@ public final class AgentMain implements Callable<Integer> {
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new AgentMain()).execute(args));
+  }
+
+  /**
+   * Where a lazy dump's page server listens and what the target is told to connect to: the host
+   * peers reach this agent at. A wildcard listen address names no reachable host, so loopback
+   * (post-copy then only works between agents on one host) and a warning.
+   */
+  static String pageServerHost(String hostPort) {
+    String host = hostPort.substring(0, hostPort.lastIndexOf(':'));
+    if (host.isEmpty() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      log.warn("listening on {}: post-copy page servers will listen on 127.0.0.1; pass --advertise host:port for "
+          + "post-copy between hosts", hostPort);
+      return "127.0.0.1";
+    }
+    return host;
   }
 }
