@@ -165,7 +165,9 @@ public final class CrunCommands {
     argv.add(id.value());
     ProcessResult r = runner.run(spec(argv).withStdoutFile(logFile).withEnv(env));
     if (!r.succeeded()) {
-      throw criuFailure(FailureReason.CRIU_RESTORE_FAILED, "restore", id, r, workDir.resolve("restore.log"));
+      // crun's own complaint (before or around CRIU) is in its output file, not in CRIU's log.
+      throw criuFailure(FailureReason.CRIU_RESTORE_FAILED, "restore", id, r, workDir.resolve("restore.log"),
+          lastLine(logFile));
     }
     return r;
   }
@@ -200,9 +202,26 @@ public final class CrunCommands {
   }
 
   private static AgentException criuFailure(FailureReason reason, String step, ContainerId id, ProcessResult r, Path log) {
+    return criuFailure(reason, step, id, r, log, "");
+  }
+
+  private static String lastLine(Path file) {
+    try {
+      var lines = java.nio.file.Files.readAllLines(file);
+      return lines.isEmpty() ? "" : "crun: " + lines.getLast().strip();
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return "";
+    }
+  }
+
+  private static AgentException criuFailure(FailureReason reason, String step, ContainerId id, ProcessResult r, Path log,
+      String fallback) {
     CriuLog criuLog = CriuLog.read(log);
     String cause = criuLog.firstError()
         .orElseGet(() -> r.timedOut() ? "timed out after " + r.duration().toMillis() + " ms" : r.stderrTail(3).strip());
+    if (cause.isEmpty()) {
+      cause = fallback;
+    }
     return new AgentException(reason, "CRIU " + step + " of container " + id + " failed: " + cause,
         criuLog.isEmpty() ? r.stderrTail(CriuLog.TAIL_LINES) : criuLog.tail(), null);
   }
