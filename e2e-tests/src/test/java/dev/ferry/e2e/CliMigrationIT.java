@@ -25,7 +25,7 @@ class CliMigrationIT {
 
   @BeforeAll
   static void start() {
-    cluster = LocalCluster.start(dir, List.of("nodeA", "nodeB", "nodeC"), Duration.ofSeconds(120));
+    cluster = SuiteCluster.start(dir);
   }
 
   @AfterAll

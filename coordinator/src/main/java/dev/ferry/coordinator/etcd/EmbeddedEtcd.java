@@ -28,17 +28,32 @@ public final class EmbeddedEtcd implements AutoCloseable {
   private final RunningProcess process;
   private final String endpoint;
   private final Path dataDir;
+  private final int clientPort;
+  private final int peerPort;
 
-  private EmbeddedEtcd(RunningProcess process, String endpoint, Path dataDir) {
+  private EmbeddedEtcd(RunningProcess process, String endpoint, Path dataDir, int clientPort, int peerPort) {
     this.process = process;
     this.endpoint = endpoint;
     this.dataDir = dataDir;
+    this.clientPort = clientPort;
+    this.peerPort = peerPort;
   }
 
   /** Starts etcd and waits until it reports healthy, or fails with its output. */
   public static EmbeddedEtcd start(ProcessRunner runner, Path dataDir, Duration startTimeout) {
-    int client = freePort();
-    int peer = freePort();
+    return start(runner, dataDir, freePort(), freePort(), startTimeout);
+  }
+
+  /**
+   * Stops this etcd and starts a new one on the same data directory and ports: what an operator's
+   * restart does, so clients reconnect to the same endpoint and find their data (fault tests).
+   */
+  public EmbeddedEtcd restart(ProcessRunner runner, Duration startTimeout) {
+    close();
+    return start(runner, dataDir, clientPort, peerPort, startTimeout);
+  }
+
+  private static EmbeddedEtcd start(ProcessRunner runner, Path dataDir, int client, int peer, Duration startTimeout) {
     String clientUrl = "http://127.0.0.1:" + client;
     String peerUrl = "http://127.0.0.1:" + peer;
     try {
@@ -54,7 +69,7 @@ public final class EmbeddedEtcd implements AutoCloseable {
         .withTimeout(Duration.ofDays(365))
         .withStdoutFile(logFile);
     RunningProcess p = runner.start(spec);
-    EmbeddedEtcd etcd = new EmbeddedEtcd(p, clientUrl, dataDir);
+    EmbeddedEtcd etcd = new EmbeddedEtcd(p, clientUrl, dataDir, client, peer);
     etcd.awaitHealthy(startTimeout, logFile);
     log.info("embedded etcd pid {} serving {} from {}", p.pid(), clientUrl, dataDir);
     return etcd;

@@ -41,11 +41,19 @@ import java.util.function.Supplier;
  * is handled here. Legality comes from {@link Transitions#TABLE}, checked before and after.
  */
 public final class MigrationMachine {
+  /** Retries a rollback gets before it gives up: enough to outlast an agent's restart (about a minute). */
+  static final int ROLLBACK_RETRIES = 15;
+
   private final RetryPolicy retry;
+  private final RetryPolicy rollbackRetry;
   private final PrecopyStopRule stopRule;
 
   public MigrationMachine(RetryPolicy retry, PrecopyStopRule stopRule) {
     this.retry = retry;
+    // A rollback is what keeps a dumped container alive: giving up leaves it stopped, so it
+    // keeps trying through an agent restart rather than a few hundred milliseconds.
+    this.rollbackRetry = new RetryPolicy(Math.max(retry.maxRetries(), ROLLBACK_RETRIES), retry.initialBackoff(),
+        retry.multiplier(), retry.maxBackoff());
     this.stopRule = stopRule;
   }
 
@@ -199,11 +207,11 @@ public final class MigrationMachine {
   private Decision rollingBack(Migration m, RollingBack r, Event e, Instant at) {
     return switch (e) {
       case RollbackCompleted done -> finish(m, e, at, new RolledBack(r.cause()));
-      case StepFailed(var failure) -> retryOr(m, e, at, failure, () -> finish(m, e, at,
+      case StepFailed(var failure) -> retryOr(m, e, at, failure, rollbackRetry, () -> finish(m, e, at,
           new Failed(stuck(m, failure, "rollback after '" + r.cause().message() + "' failed"))));
       case Timeout(var step, var limit) -> {
         Failure f = new Failure.TimedOut(step, limit);
-        yield retryOr(m, e, at, f, () -> finish(m, e, at,
+        yield retryOr(m, e, at, f, rollbackRetry, () -> finish(m, e, at,
             new Failed(stuck(m, f, "rollback after '" + r.cause().message() + "' timed out"))));
       }
       default -> throw unreachable(m, e);
@@ -226,9 +234,14 @@ public final class MigrationMachine {
   }
 
   private Decision retryOr(Migration m, Event e, Instant at, Failure failure, Supplier<Decision> otherwise) {
+    return retryOr(m, e, at, failure, retry, otherwise);
+  }
+
+  private Decision retryOr(Migration m, Event e, Instant at, Failure failure, RetryPolicy policy,
+      Supplier<Decision> otherwise) {
     List<Command> again = stepCommands(m);
     boolean idempotent = again.stream().allMatch(Command::idempotent);
-    var backoff = idempotent ? retry.backoff(m.attempt(), failure) : java.util.Optional.<Duration>empty();
+    var backoff = idempotent ? policy.backoff(m.attempt(), failure) : java.util.Optional.<Duration>empty();
     if (backoff.isEmpty()) {
       return otherwise.get();
     }

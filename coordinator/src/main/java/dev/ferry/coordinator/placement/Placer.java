@@ -11,7 +11,10 @@ import java.util.Optional;
 /**
  * Chooses a target node: pure, from the nodes' last reported capabilities. Skips the source,
  * NotReady and cordoned nodes and those without room; among the rest prefers the most free
- * memory, then more CPUs, then fewer incoming migrations, then the name (stable).
+ * memory, then more CPUs, then fewer incoming migrations, then the name (stable). Free memory
+ * is what the node last reported minus what its in-flight incoming migrations will take
+ * (estimated at this container's size each): reports lag, and without that one evacuation
+ * would send every container to the same node.
  */
 public final class Placer {
 
@@ -29,7 +32,7 @@ public final class Placer {
         fit.add(n);
       }
     }
-    Comparator<Node> best = Comparator.<Node>comparingLong(n -> n.capabilities().memoryAvailableBytes()).reversed()
+    Comparator<Node> best = Comparator.<Node>comparingLong(n -> expectedFree(req, n, inbound)).reversed()
         .thenComparing(Comparator.<Node>comparingInt(n -> n.capabilities().cpuCount()).reversed())
         .thenComparingInt(n -> inbound.getOrDefault(n.name(), 0))
         .thenComparing(Node::name);
@@ -38,6 +41,10 @@ public final class Placer {
     String reason = "most free memory: " + (chosen.capabilities().memoryAvailableBytes() >> 20) + " MiB free, "
         + chosen.capabilities().cpuCount() + " cpus" + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped));
     return new Placement(chosen.name(), reason);
+  }
+
+  private static long expectedFree(PlacementRequest req, Node n, Map<String, Integer> inbound) {
+    return n.capabilities().memoryAvailableBytes() - inbound.getOrDefault(n.name(), 0) * Math.max(req.memoryBytes(), 0);
   }
 
   /** Checks a target the caller named, with the reason code the API reports. */

@@ -133,6 +133,19 @@ class MigrationMachineTest {
   }
 
   @Test
+  void aRollbackOutlastsAnUnreachableAgentLongerThanAnOrdinaryStep() {
+    Decision d = step(Strategy.PRECOPY, pathTo(Phase.Restore.class), rejected());
+    Migration m = d.next();
+    for (int i = 0; i < MigrationMachine.ROLLBACK_RETRIES; i++) {
+      Decision again = machine.transition(m, unreachable(), T0);
+      assertThat(again.next().phase()).as("retry %d", i + 1).isInstanceOf(Phase.RollingBack.class);
+      assertThat(again.commands()).hasSize(2);
+      m = again.next();
+    }
+    assertThat(machine.transition(m, unreachable(), T0).next().phase()).isInstanceOf(Phase.Failed.class);
+  }
+
+  @Test
   void nonIdempotentStepsAreNeverRetried() {
     Decision d = step(Strategy.PRECOPY, pathTo(Phase.FreezeAndDump.class), unreachable());
     assertThat(d.next().phase()).isInstanceOf(Phase.RollingBack.class);

@@ -42,6 +42,16 @@ class PlacerTest {
   }
 
   @Test
+  void inFlightIncomingMigrationsCountAgainstFreeMemorySoAnEvacuationSpreads() {
+    // b reports a little more free memory (the same host, measured a moment apart) but already receives one.
+    assertThat(placer.place(ct, List.of(node("b", 4010, 2, true, false), node("c", 4000, 2, true, false)),
+        Map.of("b", 1)).node()).isEqualTo("c");
+    // Far more free memory still wins over one incoming migration.
+    assertThat(placer.place(ct, List.of(node("b", 8000, 2, true, false), node("c", 4000, 2, true, false)),
+        Map.of("b", 1)).node()).isEqualTo("b");
+  }
+
+  @Test
   void noCandidateIsAnErrorListingEveryNode() {
     assertThatThrownBy(() -> placer.place(ct, List.of(node("a", 9000, 2, true, false), node("b", 9000, 2, true,
         true)), Map.of())).isInstanceOf(NoTargetException.class)

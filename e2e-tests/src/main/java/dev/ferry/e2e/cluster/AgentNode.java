@@ -20,6 +20,7 @@ public final class AgentNode implements AutoCloseable {
   private final String coordinator;
   private RunningProcess process;
   private ManagedChannel channel;
+  private int starts;
 
   public AgentNode(ProcessRunner runner, NetworkTopology topology, String node, Path stateDir, String coordinator) {
     this.runner = runner;
@@ -36,7 +37,7 @@ public final class AgentNode implements AutoCloseable {
       args.addAll(List.of("--coordinator", coordinator, "--register-interval", "PT1S"));
     }
     process = JavaProcess.start(runner, topology.inNamespace(host.node()), "dev.ferry.agent.AgentMain", args,
-        stateDir.resolveSibling(host.node() + "-agent.log"));
+        stateDir.resolveSibling(host.node() + "-agent" + (starts++ == 0 ? "" : "." + starts) + ".log"));
     if (channel == null) {
       channel = NettyChannelBuilder.forTarget(address()).usePlaintext().build();
     }
@@ -59,6 +60,16 @@ public final class AgentNode implements AutoCloseable {
     return NodeAgentGrpc.newBlockingStub(channel);
   }
 
+  /** Waits until the agent answers (a fresh agent probes its capabilities before it serves). */
+  public void awaitServing(java.time.Duration timeout) {
+    org.awaitility.Awaitility.await(node() + " agent serving").atMost(timeout).pollInterval(java.time.Duration.ofMillis(300))
+        .ignoreExceptions().until(() -> {
+          stub().withDeadlineAfter(2, java.util.concurrent.TimeUnit.SECONDS)
+              .listContainers(dev.ferry.proto.v1.ListContainersRequest.getDefaultInstance());
+          return true;
+        });
+  }
+
   public boolean isAlive() {
     return process != null && process.isAlive();
   }
@@ -67,6 +78,18 @@ public final class AgentNode implements AutoCloseable {
   public void kill() {
     ProcessHandle.of(process.pid()).ifPresent(p -> {
       p.descendants().filter(d -> d.info().command().map(c -> c.endsWith("java")).orElse(false)).forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    });
+    process.await(java.time.Duration.ofSeconds(10));
+  }
+
+  /**
+   * SIGKILL the agent and every process it started (CRIU page servers, lazy-pages daemons): the
+   * host's Ferry side dies, as in a crash of the machine, while the containers themselves run on.
+   */
+  public void killWithChildren() {
+    ProcessHandle.of(process.pid()).ifPresent(p -> {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
     });
     process.await(java.time.Duration.ofSeconds(10));

@@ -17,6 +17,7 @@ public final class CoordinatorNode implements AutoCloseable {
   private final Path log;
   private RunningProcess process;
   private ManagedChannel channel;
+  private int starts;
 
   public CoordinatorNode(ProcessRunner runner, String address, String etcdEndpoint, Path log) {
     this.runner = runner;
@@ -27,7 +28,8 @@ public final class CoordinatorNode implements AutoCloseable {
 
   public CoordinatorNode start() {
     process = JavaProcess.start(runner, List.of(), "dev.ferry.coordinator.CoordinatorMain",
-        List.of("--listen", address, "--etcd", etcdEndpoint, "--node-lease-ttl", "PT6S"), log);
+        List.of("--listen", address, "--etcd", etcdEndpoint, "--node-lease-ttl", "PT6S"),
+        starts++ == 0 ? log : log.resolveSibling(log.getFileName() + "." + starts)); // a restart keeps the dead one's log
     if (channel == null) {
       channel = NettyChannelBuilder.forTarget(address).usePlaintext().build();
     }

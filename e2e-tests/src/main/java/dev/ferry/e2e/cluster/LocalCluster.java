@@ -27,13 +27,18 @@ public final class LocalCluster implements AutoCloseable {
   private EmbeddedEtcd etcd;
   private CoordinatorNode coordinator;
 
-  private LocalCluster(Path workDir) {
+  private LocalCluster(Path workDir, NetworkTopology network) {
     this.workDir = workDir;
-    this.network = new NetworkTopology(runner, "fy");
+    this.network = network;
   }
 
   public static LocalCluster start(Path workDir, List<String> nodes, Duration readyTimeout) {
-    LocalCluster c = new LocalCluster(workDir);
+    return start(workDir, nodes, readyTimeout, "fy", 0);
+  }
+
+  /** A cluster whose namespaces carry {@code prefix} on 198.18.{@code subnet}.0/24 (the suite's own, beside the demo's). */
+  public static LocalCluster start(Path workDir, List<String> nodes, Duration readyTimeout, String prefix, int subnet) {
+    LocalCluster c = new LocalCluster(workDir, new NetworkTopology(new SystemProcessRunner(), prefix, subnet));
     try {
       c.network.create(nodes);
       c.etcd = EmbeddedEtcd.start(c.runner, workDir.resolve("etcd"), Duration.ofSeconds(30));
@@ -55,6 +60,40 @@ public final class LocalCluster implements AutoCloseable {
     await("every node registered and ready").atMost(timeout).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
         .until(() -> coordinator.stub().listNodes(ListNodesRequest.getDefaultInstance()).getNodesList().stream()
             .filter(n -> n.getStatus() == NodeStatus.NODE_STATUS_READY).count() == agents.size());
+  }
+
+  /** SIGKILLs the coordinator, as a crash would; its election lease expires on its own. */
+  public void killCoordinator() {
+    coordinator.kill();
+  }
+
+  /**
+   * Starts a new coordinator process on the same address and waits until it leads: it must win
+   * the election once the dead one's lease expires, then recover in-flight migrations from etcd.
+   */
+  public void startCoordinator(Duration timeout) {
+    coordinator.start();
+    awaitNodesReady(timeout);
+  }
+
+  /** Stops etcd and starts a new one on the same data directory and ports. */
+  public void restartEtcd(Duration timeout) {
+    etcd = etcd.restart(runner, timeout);
+  }
+
+  /** SIGKILLs a node's agent; its containers keep running. */
+  public void killAgent(String node) {
+    agent(node).kill();
+  }
+
+  /** Starts a node's agent again (same state directory) and waits until the coordinator sees it ready. */
+  public void startAgent(String node, Duration timeout) {
+    agent(node).start().awaitServing(timeout);
+    awaitNodesReady(timeout);
+  }
+
+  public List<AgentNode> agents() {
+    return List.copyOf(agents.values());
   }
 
   public AgentNode agent(String node) {

@@ -15,21 +15,32 @@ public final class NetworkTopology implements AutoCloseable {
   /** A node's namespace and address. */
   public record Host(String node, String namespace, String address, String hostVeth) {}
 
-  private static final String SUBNET = "198.18.0.";
-
   private final ProcessRunner runner;
   private final String prefix;
   private final String bridge;
+  private final String subnet;
   private final List<Host> hosts = new ArrayList<>();
 
   public NetworkTopology(ProcessRunner runner, String prefix) {
+    this(runner, prefix, 0);
+  }
+
+  /**
+   * A topology on 198.18.{@code subnet}.0/24, so two topologies with different prefixes and
+   * subnets (the demo and the test suite) can exist side by side on one machine.
+   */
+  public NetworkTopology(ProcessRunner runner, String prefix, int subnet) {
+    if (subnet < 0 || subnet > 255) {
+      throw new IllegalArgumentException("subnet must be 0..255 (198.18.<subnet>.0/24), got " + subnet);
+    }
     this.runner = runner;
     this.prefix = prefix;
     this.bridge = prefix + "br";
+    this.subnet = "198.18." + subnet + ".";
   }
 
   public String bridgeAddress() {
-    return SUBNET + "1";
+    return subnet + "1";
   }
 
   public NetworkTopology create(List<String> nodes) {
@@ -43,7 +54,7 @@ public final class NetworkTopology implements AutoCloseable {
     for (String node : nodes) {
       String ns = prefix + node;
       String hostVeth = prefix + "h" + (n - 10);
-      String address = SUBNET + n++;
+      String address = subnet + n++;
       ip("netns", "add", ns);
       ip("link", "add", hostVeth, "type", "veth", "peer", "name", "eth0", "netns", ns);
       ip("link", "set", hostVeth, "master", bridge);
@@ -73,6 +84,16 @@ public final class NetworkTopology implements AutoCloseable {
 
   public void heal(String node) {
     ip("link", "set", host(node).hostVeth(), "up");
+  }
+
+  /** Caps the rate of everything sent into a node (token bucket on its host-side veth), so transfers last. */
+  public void limitIngress(String node, String rate) {
+    runner.runChecked(ProcessSpec.of("tc", "qdisc", "replace", "dev", host(node).hostVeth(), "root", "tbf",
+        "rate", rate, "burst", "64kb", "latency", "2s"));
+  }
+
+  public void clearLimit(String node) {
+    runner.run(ProcessSpec.of("tc", "qdisc", "del", "dev", host(node).hostVeth(), "root"));
   }
 
   /**
