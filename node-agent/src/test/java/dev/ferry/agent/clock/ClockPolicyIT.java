@@ -121,7 +121,10 @@ class ClockPolicyIT {
             + "reported: monotonic {} ms, boottime {} ms, realtime {} ms", policy, ms(blackout), ms(gap.realtime()), ms(mono),
         ms(boot), ms(d(reported.getMonotonic())), ms(d(reported.getBoottime())), ms(d(reported.getRealtime())));
 
-    assertThat(slack).as("the reported blackout lies within the heartbeat gap").isBetween(Duration.ZERO, Duration.ofMillis(30));
+    // The first beat after resume may wait for the CPU on a loaded machine (102 ms seen in CI): the
+    // jumps below are derived with this slack removed, so it bounds measurement resolution, not the policy.
+    assertThat(slack).as("the reported blackout lies within the heartbeat gap")
+        .isBetween(Duration.ZERO, dev.ferry.testkit.Timing.scaled(Duration.ofMillis(250)));
     assertThat(d(reported.getRealtime()).minus(blackout).abs()).as("realtime is the host's").isLessThan(TOLERANCE);
     assertThat(d(reported.getMonotonic()).minus(mono).abs()).as("reported monotonic jump vs heartbeats").isLessThanOrEqualTo(CONSISTENCY);
     assertThat(d(reported.getBoottime()).minus(boot).abs()).as("reported boottime jump vs heartbeats").isLessThanOrEqualTo(CONSISTENCY);
