@@ -62,8 +62,9 @@ final class Scenarios {
         new Event.RollbackCompleted())));
     all.add(new Scenario("rollback fails", Strategy.PRECOPY, concat(toRollback, unreachable(), unreachable(),
         unreachable(), rejected())));
-    all.add(new Scenario("rollback times out", Strategy.PRECOPY, concat(toRollback, timeout(), timeout(), timeout(),
-        timeout())));
+    // A rollback retries through an agent restart (ROLLBACK_RETRIES) before it gives up.
+    List<Event> timeouts = java.util.Collections.nCopies(MigrationMachine.ROLLBACK_RETRIES + 1, timeout());
+    all.add(new Scenario("rollback times out", Strategy.PRECOPY, concat(toRollback, timeouts.toArray(Event[]::new))));
     return all;
   }
 }
