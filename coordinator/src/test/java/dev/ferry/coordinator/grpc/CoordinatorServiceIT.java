@@ -148,7 +148,7 @@ class CoordinatorServiceIT {
     assertRefused(() -> api.migrate(migrate("", "node-a", "node-b")), Status.Code.INVALID_ARGUMENT,
         ReasonCode.INVALID_ARGUMENT, "container id is required");
     assertRefused(() -> api.migrate(migrate("ct42", "node-a", "../etc")), Status.Code.INVALID_ARGUMENT,
-        ReasonCode.INVALID_ARGUMENT, "invalid node name '../etc': use 1-63 characters of a-z, 0-9, '.', '_' or "
+        ReasonCode.INVALID_ARGUMENT, "invalid node name '../etc': use 1-63 characters of A-Z, a-z, 0-9, '.', '_' or "
             + "'-', starting with a letter or digit");
     assertRefused(() -> api.getMigration(GetMigrationRequest.newBuilder().setMigrationId("m/../x").build()),
         Status.Code.INVALID_ARGUMENT, ReasonCode.INVALID_ARGUMENT, "invalid migration id 'm/../x': use 1-63 "
