@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +51,10 @@ public final class CapabilityProbe {
   /** The slow part: versions, features and the three trials. */
   private NodeCapabilities probe() {
     long start = System.nanoTime();
-    Feature checkpoint = trials.checkpointRestore();
+    Feature checkpoint = withSecondChance("checkpoint", trials::checkpointRestore);
     Feature dirty = trials.preDump();
-    Feature lazy = checkpoint.available() ? trials.lazyPages() : Feature.no("checkpoint/restore itself failed");
+    Feature lazy = checkpoint.available() ? withSecondChance("lazy-pages", trials::lazyPages)
+        : Feature.no("checkpoint/restore itself failed: " + checkpoint.reason());
     Feature timens = feature("timens", "time namespaces");
     boolean nft = criu.checkFeature("network-lock-nftables").succeeded();
     boolean iptables = Files.isExecutable(Path.of("/usr/sbin/iptables-restore")) || Files.isExecutable(Path.of("/sbin/iptables-restore"));
@@ -70,6 +72,19 @@ public final class CapabilityProbe {
       }
     }
     return c;
+  }
+
+  /**
+   * A "no" turns a strategy off for the agent's lifetime, so one failed trial on a
+   * loaded machine (agents start together) gets a second chance; a real obstacle fails twice.
+   */
+  private Feature withSecondChance(String name, Supplier<Feature> trial) {
+    Feature first = trial.get();
+    if (first.available()) {
+      return first;
+    }
+    log.warn("{}: {} trial failed, trying once more: {}", node, name, first.reason());
+    return trial.get();
   }
 
   private NodeCapabilities withFreshResources(NodeCapabilities c) {

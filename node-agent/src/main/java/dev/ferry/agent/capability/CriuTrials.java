@@ -33,7 +33,7 @@ public final class CriuTrials {
   /** Dump a process and restore it. */
   public Feature checkpointRestore() {
     Path dir = freshDir("dump");
-    try (RunningProcess victim = startVictim(dir)) {
+    try (RunningProcess victim = startVictim()) {
       ProcessResult dump = criu.dump(victimPid(victim), dir, dir);
       if (!dump.succeeded()) {
         return Feature.no("criu dump failed: " + cause(dir.resolve("dump.log"), dump));
@@ -50,7 +50,7 @@ public final class CriuTrials {
   /** Pre-dump needs the kernel to track dirty pages (soft-dirty). */
   public Feature preDump() {
     Path dir = freshDir("predump");
-    try (RunningProcess victim = startVictim(dir)) {
+    try (RunningProcess victim = startVictim()) {
       ProcessResult r = criu.preDump(victimPid(victim), dir, dir);
       if (r.succeeded()) {
         return Feature.yes("pre-dump of a trial process succeeded");
@@ -71,7 +71,7 @@ public final class CriuTrials {
     Path dump = freshDir("lazy-src");
     Path restore = freshDir("lazy-dst");
     int port = Ports.free();
-    try (RunningProcess victim = startVictim(dump);
+    try (RunningProcess victim = startVictim();
          RunningProcess pageServer = criu.startLazyDump(victimPid(victim), dump, dump, "127.0.0.1", port)) {
       if (!Ports.awaitListening(port, Duration.ofSeconds(15))) {
         return Feature.no("lazy dump never opened its page server: " + cause(dump.resolve("dump.log"), pageServer.stop()));
@@ -100,11 +100,13 @@ public final class CriuTrials {
   /**
    * The throwaway process: in a pid namespace of its own (as a container's init is), so it can
    * be restored while a lazy dump still holds the original; in a session of its own, so CRIU
-   * needs no --shell-job; output to a file, not a pipe to us.
+   * needs no --shell-job; output to /dev/null, not a pipe to us. Not to a file either: unshare
+   * shares it and may write to it once the dump killed its child ("sigprocmask unblock failed"),
+   * and CRIU then refuses to restore a file whose size changed since the dump.
    */
-  private RunningProcess startVictim(Path dir) {
+  private RunningProcess startVictim() {
     return runner.start(ProcessSpec.of("unshare", "--pid", "--fork", "setsid", "sleep", "600")
-        .withStdoutFile(dir.resolve("victim.out")).withTimeout(Duration.ofMinutes(15)));
+        .withStdoutFile(Path.of("/dev/null")).withTimeout(Duration.ofMinutes(15)));
   }
 
   /** The sleep inside the namespace: the child of the unshare process we started. */
