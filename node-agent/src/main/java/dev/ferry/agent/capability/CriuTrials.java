@@ -32,6 +32,10 @@ public final class CriuTrials {
 
   /** Dump a process and restore it. */
   public Feature checkpointRestore() {
+    return TrialLock.around(this::checkpointRestoreAlone);
+  }
+
+  private Feature checkpointRestoreAlone() {
     Path dir = freshDir("dump");
     try (RunningProcess victim = startVictim()) {
       ProcessResult dump = criu.dump(victimPid(victim), dir, dir);
@@ -49,6 +53,10 @@ public final class CriuTrials {
 
   /** Pre-dump needs the kernel to track dirty pages (soft-dirty). */
   public Feature preDump() {
+    return TrialLock.around(this::preDumpAlone);
+  }
+
+  private Feature preDumpAlone() {
     Path dir = freshDir("predump");
     try (RunningProcess victim = startVictim()) {
       ProcessResult r = criu.preDump(victimPid(victim), dir, dir);
@@ -64,6 +72,10 @@ public final class CriuTrials {
 
   /** Post-copy: a lazy dump serving pages, a lazy-pages daemon pulling them, a lazy restore. */
   public Feature lazyPages() {
+    return TrialLock.around(this::lazyPagesAlone);
+  }
+
+  private Feature lazyPagesAlone() {
     ProcessResult uffd = criu.checkFeature("uffd-noncoop");
     if (!uffd.succeeded()) {
       return Feature.no("the kernel lacks non-cooperative userfaultfd: " + uffd.stderrTail(2).strip());

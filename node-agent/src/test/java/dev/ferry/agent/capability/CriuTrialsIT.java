@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The checkpoint trial must not fail by accident: agents starting together (three in the e2e
  * suite) probe at the same time, and a flaky "no" turns a whole strategy off for that node.
+ * Without {@link TrialLock} this failed in 4 of 8 runs here (CRIU's parasite, two dumps at once).
  */
 class CriuTrialsIT {
   private final ProcessRunner runner = new SystemProcessRunner();
