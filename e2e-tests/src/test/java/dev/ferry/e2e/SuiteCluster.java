@@ -16,7 +16,12 @@ final class SuiteCluster {
   private SuiteCluster() {}
 
   static LocalCluster start(Path dir) {
-    return LocalCluster.start(dir, NODES, Timing.seconds(120), "fe", 7);
+    return start(dir, NODES);
+  }
+
+  /** Containers get addresses from the suite's container network, 198.18.71.0/24 (its gateway .1 is the test JVM's). */
+  static LocalCluster start(Path dir, List<String> nodes) {
+    return LocalCluster.start(dir, nodes, Timing.seconds(120), "fe", 7);
   }
 
   /** Puts every handle back after a fault: links up, no rate caps, every process running. */

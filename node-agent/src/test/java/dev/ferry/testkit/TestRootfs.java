@@ -10,10 +10,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Builds a minimal root filesystem: static busybox (with its applets as links) and the
- * ferry-workload binary that the test build compiled into the test-jar.
+ * ferry-workload and ferry-echo binaries that the test build compiled into the test-jar.
  */
 public final class TestRootfs {
   public static final String WORKLOAD = "/bin/ferry-workload";
+  public static final String ECHO = "/bin/ferry-echo";
   public static final String HEARTBEAT = "/heartbeat.log";
   private static final Path BUSYBOX = Path.of("/bin/busybox");
 
@@ -30,23 +31,27 @@ public final class TestRootfs {
         Files.deleteIfExists(link);
         Files.createSymbolicLink(link, Path.of("busybox"));
       }
-      Path workload = rootfs.resolve("bin/ferry-workload");
-      try (InputStream in = workloadBinary()) {
-        Files.copy(in, workload, StandardCopyOption.REPLACE_EXISTING);
-      }
-      Files.setPosixFilePermissions(workload, PosixFilePermissions.fromString("rwxr-xr-x"));
+      copyBinary("ferry-workload", rootfs.resolve("bin/ferry-workload"));
+      copyBinary("ferry-echo", rootfs.resolve("bin/ferry-echo"));
       return rootfs;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot build test rootfs in " + rootfs, e);
     }
   }
 
-  private static InputStream workloadBinary() {
-    InputStream in = TestRootfs.class.getResourceAsStream("/workload/ferry-workload");
-    if (in == null) {
-      throw new IllegalStateException("ferry-workload is missing from the test classpath: build node-agent's tests first");
+  private static void copyBinary(String name, Path to) throws IOException {
+    try (InputStream in = TestRootfs.class.getResourceAsStream("/workload/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException(name + " is missing from the test classpath: build node-agent's tests first");
+      }
+      Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
     }
-    return in;
+    Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  /** The echo server's command line inside the container: TCP echo on {@code tcpPort}, UDP echo on {@code udpPort}. */
+  public static java.util.List<String> echoArgs(int tcpPort, int udpPort) {
+    return java.util.List.of(ECHO, "-t", Integer.toString(tcpPort), "-u", Integer.toString(udpPort));
   }
 
   /** The workload's command line inside the container. */

@@ -32,7 +32,7 @@ public final class AgentNode implements AutoCloseable {
 
   public AgentNode start() {
     List<String> args = new ArrayList<>(List.of("--node", host.node(), "--state-dir", stateDir.toString(),
-        "--listen", address()));
+        "--listen", address(), "--container-network", topology.containerNetwork(), "--bridge", NetworkTopology.NODE_BRIDGE));
     if (coordinator != null) {
       args.addAll(List.of("--coordinator", coordinator, "--register-interval", "PT1S"));
     }

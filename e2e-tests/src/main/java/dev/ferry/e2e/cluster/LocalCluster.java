@@ -131,9 +131,10 @@ public final class LocalCluster implements AutoCloseable {
     }
     for (AgentNode a : agents.values()) {
       a.close();
-      // Containers outlive their agent (by design); a test run must not.
-      runner.run(ProcessSpec.of("sh", "-c", "for c in $(crun --root \"$0\" list -q 2>/dev/null); do crun --root \"$0\" delete -f \"$c\"; done",
-          a.stateDir().resolve("crun").toString()));
+      // Containers outlive their agent (by design); a test run must not, nor their named network namespaces.
+      runner.run(ProcessSpec.of("sh", "-c", "for c in $(crun --root \"$0\" list -q 2>/dev/null); do crun --root \"$0\" delete -f \"$c\"; "
+              + "ip netns del \"ferry-$1-$c\" 2>/dev/null; done; true",
+          a.stateDir().resolve("crun").toString(), a.node()));
     }
     if (etcd != null) {
       etcd.close();
