@@ -4,6 +4,10 @@ import dev.ferry.agent.grpc.AgentServer;
 import dev.ferry.process.SystemProcessRunner;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import dev.ferry.agent.network.ContainerNetworkConfig;
+import dev.ferry.agent.network.ContainerNetworks;
+import dev.ferry.agent.network.CoordinatorAddresses;
+import dev.ferry.agent.network.Networking;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,6 +48,21 @@ public final class AgentMain implements Callable<Integer> {
   @Option(names = "--command-timeout", defaultValue = "PT10M", description = "Longest a crun or CRIU call may take, ISO-8601 (default: ${DEFAULT-VALUE}).")
   Duration commandTimeout;
 
+  @Option(names = "--container-network", description = "CIDR of the container network (e.g. 198.18.71.0/24): every container gets an "
+      + "address from it for life (needs --coordinator). None: containers get a private namespace, loopback only.")
+  String containerNetwork;
+
+  @Option(names = "--bridge", defaultValue = "ferry0", description = "The node's bridge on the container network; created if missing "
+      + "(enslave the node's uplink to it) (default: ${DEFAULT-VALUE}).")
+  String bridge;
+
+  @Option(names = "--mtu", defaultValue = "1500", description = "MTU of the containers' interfaces (default: ${DEFAULT-VALUE}).")
+  int mtu;
+
+  @Option(names = "--announce-hook", description = "Routed fabrics: a shell command run when a container's address arrives on or leaves "
+      + "this node, with FERRY_ACTION (announce|withdraw), FERRY_ADDRESS, FERRY_PREFIX, FERRY_CONTAINER, FERRY_NODE, FERRY_NETNS.")
+  String announceHook;
+
   @Override
   public Integer call() throws InterruptedException {
     if (!node.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}")) {
@@ -56,15 +75,30 @@ public final class AgentMain implements Callable<Integer> {
           "--listen " + listen + " binds every address: give --advertise host:port, the address peers reach this node at");
     }
     // Peers reach this node's CRIU page server (post-copy) at the advertised host.
-    AgentSteps steps = NodeAgent.build(node, stateDir, busybox, new SystemProcessRunner(), commandTimeout, advertisedHost);
+    if (containerNetwork != null && coordinator == null) {
+      throw new CommandLine.ParameterException(new CommandLine(this),
+          "--container-network needs --coordinator: container addresses are allocated in the coordinator's etcd");
+    }
+    var coordinatorChannel = coordinator == null ? null
+        : io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(coordinator).usePlaintext().build();
+    SystemProcessRunner runner = new SystemProcessRunner();
+    ContainerNetworkConfig network;
+    try {
+      network = containerNetwork == null ? null : new ContainerNetworkConfig(containerNetwork, bridge, mtu, announceHook);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+    }
+    AgentSteps steps = NodeAgent.build(node, stateDir, busybox, runner, commandTimeout, advertisedHost,
+        layout -> network == null ? Networking.none() : Networking.of(
+            new ContainerNetworks(network, node, runner, busybox, layout.stateDir().resolve("tmp")).ensureBridge(),
+            new CoordinatorAddresses(coordinatorChannel, node)));
     Thread.ofVirtual().name("capability-probe").start(() -> steps.capabilities().get(false));
     int colon = listen.lastIndexOf(':');
     InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
     Server server = AgentServer.start(NettyServerBuilder.forAddress(address), steps, List.of());
     log.info("node agent {} listening on {} (state in {})", node, address, stateDir);
-    if (coordinator != null) {
-      var channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(coordinator).usePlaintext().build();
-      new dev.ferry.agent.registration.Registrar(steps, advertised, channel, registerInterval).start();
+    if (coordinatorChannel != null) {
+      new dev.ferry.agent.registration.Registrar(steps, advertised, coordinatorChannel, registerInterval).start();
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown));
     server.awaitTermination();

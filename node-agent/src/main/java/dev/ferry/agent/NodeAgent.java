@@ -18,6 +18,7 @@ import dev.ferry.agent.container.ContainerManager;
 import dev.ferry.agent.container.ContainerStore;
 import dev.ferry.agent.container.ProcInspector;
 import dev.ferry.agent.criu.CriuCommands;
+import dev.ferry.agent.network.Networking;
 import dev.ferry.agent.runtime.CrunCommands;
 import dev.ferry.agent.runtime.OciConfig;
 import dev.ferry.agent.runtime.StdioShim;
@@ -45,6 +46,12 @@ public final class NodeAgent {
   /** @param advertisedHost the address peers reach this node at (where a lazy dump's page server listens) */
   public static AgentSteps build(String node, Path stateDir, Path busybox, ProcessRunner runner, Duration commandTimeout,
       String advertisedHost) {
+    return build(node, stateDir, busybox, runner, commandTimeout, advertisedHost, layout -> Networking.none());
+  }
+
+  /** @param networking this node's container network, given the node's layout (none: private namespaces) */
+  public static AgentSteps build(String node, Path stateDir, Path busybox, ProcessRunner runner, Duration commandTimeout,
+      String advertisedHost, java.util.function.Function<NodeLayout, Networking> networking) {
     InstantSource clock = InstantSource.system();
     NodeLayout layout = new NodeLayout(stateDir).create();
     String cgroupParent = "/ferry/" + node;
@@ -53,7 +60,7 @@ public final class NodeAgent {
     CapabilityProbe probe = new CapabilityProbe(node, layout.stateDir(), criu, crun,
         new CriuTrials(runner, criu, layout.stateDir().resolve("probe")), clock);
     ContainerManager containers = new ContainerManager(layout, new ContainerStore(layout), crun,
-        new OciConfig(new StdioShim(busybox), cgroupParent), new ProcInspector(cgroupParent), runner, clock);
+        new OciConfig(new StdioShim(busybox), cgroupParent), new ProcInspector(cgroupParent), runner, clock, networking.apply(layout));
     PageServers pageServers = new PageServers();
     Admissions admissions = new Admissions();
     RestoreStep restore = new RestoreStep(layout, containers, crun, criu, pageServers, clock,

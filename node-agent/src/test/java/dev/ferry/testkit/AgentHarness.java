@@ -4,6 +4,7 @@ import dev.ferry.agent.AgentSteps;
 import dev.ferry.agent.NodeAgent;
 import dev.ferry.agent.NodeLayout;
 import dev.ferry.agent.grpc.AgentServer;
+import dev.ferry.agent.network.Networking;
 import dev.ferry.agent.runtime.ContainerId;
 import dev.ferry.process.ProcessRunner;
 import dev.ferry.process.ProcessSpec;
@@ -37,14 +38,23 @@ public final class AgentHarness implements AutoCloseable {
   private Server server;
   private ManagedChannel channel;
 
+  private final java.util.function.Function<NodeLayout, Networking> networking;
+
   public AgentHarness(String node, Path stateDir) {
+    this(node, stateDir, layout -> Networking.none());
+  }
+
+  /** An agent whose containers are networked as {@code networking} says. */
+  public AgentHarness(String node, Path stateDir, java.util.function.Function<NodeLayout, Networking> networking) {
     this.node = node;
     this.stateDir = stateDir;
+    this.networking = networking;
     start();
   }
 
   private void start() {
-    steps = NodeAgent.build(node, stateDir, Path.of("/bin/busybox"), RUNNER, Timing.scaled(Duration.ofMinutes(2)), "127.0.0.1");
+    steps = NodeAgent.build(node, stateDir, Path.of("/bin/busybox"), RUNNER, Timing.scaled(Duration.ofMinutes(2)), "127.0.0.1",
+        networking);
     // Real loopback TCP, so agents can send images to each other as on separate hosts.
     server = AgentServer.start(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), steps, List.of());
     channel = NettyChannelBuilder.forTarget(address()).usePlaintext().build();

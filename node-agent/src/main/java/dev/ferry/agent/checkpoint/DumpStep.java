@@ -64,6 +64,9 @@ public final class DumpStep {
     }
     FreezeClocks.Frozen frozen = FreezeClocks.record(images, work, before, frozenAt);
     containers.save(record.with(leaveRunning ? Lifecycle.RUNNING : Lifecycle.CHECKPOINTED));
+    if (!leaveRunning) {
+      containers.networking().silence(id, record.attachment()); // the target announces the address once it runs there
+    }
     ContainerView after = containers.inspect(id);
     return new DumpResult(id.value(), imageId, 0, ImageDir.bytes(images), ImageDir.pages(images), r.duration(),
         frozen.at(), frozen.clocks(), after.status());

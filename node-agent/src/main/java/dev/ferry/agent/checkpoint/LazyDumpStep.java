@@ -91,6 +91,7 @@ public final class LazyDumpStep {
     }
     pageServers.register(id.value(), dump);
     containers.save(record.with(Lifecycle.CHECKPOINTED));
+    containers.networking().silence(id, record.attachment()); // the target announces the address once it runs there
     FreezeClocks.Frozen frozen = FreezeClocks.record(images, work, before, frozenAt);
     DumpResult result = new DumpResult(id.value(), LAZY_IMAGE, 0, ImageDir.bytes(images), ImageDir.pages(images),
         Duration.ofNanos(System.nanoTime() - start), frozen.at(), frozen.clocks(), ContainerView.Status.CHECKPOINTED);

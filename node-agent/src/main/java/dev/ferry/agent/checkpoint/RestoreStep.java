@@ -72,6 +72,8 @@ public final class RestoreStep {
       throw new AgentException(FailureReason.WRONG_STATE, "root filesystem of container '" + id + "' is not on this node yet");
     }
     ContainerRecord record = ContainerStore.read(shipped).withImage(imageId, ctx.migrationId()).with(Lifecycle.CHECKPOINTED);
+    // Same address and MAC as on the source, silent until the container runs here.
+    containers.networking().attach(id, record.attachment(), true);
     containers.writeConfig(record);
     containers.save(record);
     return crunRestore(id, record, images, layout.work(id, imageId), tcpEstablished, lazyFrom, policy, frozenAt);
@@ -80,7 +82,8 @@ public final class RestoreStep {
   /** Restores from images already on this node, with the config already in place (a rollback on the source). */
   RestoreResult restoreInPlace(ContainerId id, String imageId, PageSource lazyFrom) {
     ContainerRecord record = containers.require(id);
-    return crunRestore(id, record, layout.images(id, imageId), layout.work(id, imageId), false, lazyFrom, ClockPolicy.SUSPEND, null);
+    // --tcp-established is harmless without connections, and needed to bring back the ones the dump carried.
+    return crunRestore(id, record, layout.images(id, imageId), layout.work(id, imageId), true, lazyFrom, ClockPolicy.SUSPEND, null);
   }
 
   private RestoreResult crunRestore(ContainerId id, ContainerRecord record, Path images, Path work, boolean tcp, PageSource lazyFrom,
@@ -96,6 +99,7 @@ public final class RestoreStep {
       Map<String, String> env = session.config(config).writeTo(work.resolve("criu-restore.conf"));
       var r = crun.restore(id, layout.bundle(id), images, work, tcp, layout.crunLog(id), env);
       var resumedAt = clock.instant();
+      containers.networking().announce(id, record.attachment());
       containers.save(record.with(Lifecycle.RUNNING));
       var view = containers.inspect(id);
       ClockJumps jumps = session.finish(view.pid() > 0 ? java.util.Optional.of(view.offsets()) : java.util.Optional.empty());

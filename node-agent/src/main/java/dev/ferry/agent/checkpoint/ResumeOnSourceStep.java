@@ -38,6 +38,13 @@ public final class ResumeOnSourceStep {
   }
 
   public ContainerView resume(MigrationContext ctx, ContainerId id, String imageId, String reason) {
+    ContainerView resumed = resumeTasks(ctx, id, imageId, reason);
+    // The dump silenced the address here; whatever the target announced, this node answers again.
+    containers.networking().announce(id, resumed.record().attachment());
+    return resumed;
+  }
+
+  private ContainerView resumeTasks(MigrationContext ctx, ContainerId id, String imageId, String reason) {
     if (pageServers.find(id.value()).filter(p -> p.isAlive()).isPresent()) {
       pageServers.stop(id.value());
       containers.save(containers.require(id).with(dev.ferry.agent.container.Lifecycle.RUNNING));

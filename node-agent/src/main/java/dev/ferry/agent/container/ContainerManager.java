@@ -3,6 +3,7 @@ package dev.ferry.agent.container;
 import dev.ferry.agent.AgentException;
 import dev.ferry.agent.FailureReason;
 import dev.ferry.agent.NodeLayout;
+import dev.ferry.agent.network.Networking;
 import dev.ferry.agent.runtime.ContainerId;
 import dev.ferry.agent.runtime.CrunCommands;
 import dev.ferry.agent.runtime.CrunState;
@@ -39,9 +40,11 @@ public final class ContainerManager {
   private final ProcInspector proc;
   private final ProcessRunner runner;
   private final InstantSource clock;
+  private final Networking networking;
 
   public ContainerManager(NodeLayout layout, ContainerStore store, CrunCommands crun, OciConfig oci,
-      ProcInspector proc, ProcessRunner runner, InstantSource clock) {
+      ProcInspector proc, ProcessRunner runner, InstantSource clock, Networking networking) {
+    this.networking = networking;
     this.layout = layout;
     this.store = store;
     this.crun = crun;
@@ -67,13 +70,17 @@ public final class ContainerManager {
     String cwd = req.workingDir() == null || req.workingDir().isBlank() ? source.workingDir() : req.workingDir();
     TimeOffsets o = req.timeOffsets();
     ContainerRecord record = new ContainerRecord(id.value(), args, env, cwd, req.memoryLimitBytes(), req.cpuMillicores(),
-        o.monotonic().toNanos(), o.boottime().toNanos(), req.labels(), clock.millis(), Lifecycle.CREATED, null, null);
+        o.monotonic().toNanos(), o.boottime().toNanos(), req.labels(), clock.millis(), Lifecycle.CREATED, null, null, null, 0);
+    ContainerRecord networked = record.withAttachment(networking.allocate(id));
     try {
       copyRootfs(source.rootfs(), layout.rootfs(id));
-      writeConfig(record);
-      store.save(record);
+      networking.attach(id, networked.attachment(), false);
+      writeConfig(networked);
+      store.save(networked);
     } catch (RuntimeException e) {
       removeDir(layout.containerDir(id));
+      networking.detach(id);
+      networking.release(id, networked.attachment());
       throw e;
     }
     return req.start() ? start(id) : inspect(id);
@@ -84,7 +91,8 @@ public final class ContainerManager {
     ContainerId id = record.containerId();
     try {
       Files.createDirectories(layout.bundle(id));
-      Files.writeString(layout.bundle(id).resolve("config.json"), oci.render(record.spec(layout.rootfs(id), null)));
+      Path netns = networking.namespacePath(id, record.attachment());
+      Files.writeString(layout.bundle(id).resolve("config.json"), oci.render(record.spec(layout.rootfs(id), netns)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the bundle of " + id, e);
     }
@@ -135,7 +143,19 @@ public final class ContainerManager {
     }
     crun.delete(id, true);
     clearStaleCgroups(id);
+    networking.detach(id);
     removeDir(layout.containerDir(id));
+  }
+
+  /** Deletes the container for good (not a migration's cleanup): its address goes back to the pool too. */
+  public void remove(ContainerId id, boolean force) {
+    ContainerRecord record = require(id);
+    delete(id, force);
+    networking.release(id, record.attachment());
+  }
+
+  public Networking networking() {
+    return networking;
   }
 
   public List<ContainerView> list() {

@@ -1,5 +1,6 @@
 package dev.ferry.agent.container;
 
+import dev.ferry.agent.network.Attachment;
 import dev.ferry.agent.runtime.ContainerId;
 import dev.ferry.agent.runtime.ContainerSpec;
 import dev.ferry.agent.runtime.TimeOffsets;
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The agent's durable record of one container: what it needs to recreate the OCI config on
@@ -26,7 +28,9 @@ public record ContainerRecord(
     long createdAtMillis,
     Lifecycle lifecycle,
     String lastImageId,
-    String migrationId) {
+    String migrationId,
+    String address,
+    int prefixLength) {
 
   public static final String FILE_IN_IMAGES = "ferry-container.json";
 
@@ -40,6 +44,17 @@ public record ContainerRecord(
     return new ContainerId(id);
   }
 
+  /** The container's address for life, when its node has a container network. */
+  public Optional<Attachment> attachment() {
+    return address == null || address.isBlank() ? Optional.empty() : Optional.of(new Attachment(address, prefixLength));
+  }
+
+  public ContainerRecord withAttachment(Optional<Attachment> a) {
+    return new ContainerRecord(id, args, env, workingDir, memoryLimitBytes, cpuMillicores, monotonicOffsetNanos,
+        boottimeOffsetNanos, labels, createdAtMillis, lifecycle, lastImageId, migrationId,
+        a.map(Attachment::address).orElse(null), a.map(Attachment::prefixLength).orElse(0));
+  }
+
   public TimeOffsets timeOffsets() {
     return new TimeOffsets(Duration.ofNanos(monotonicOffsetNanos), Duration.ofNanos(boottimeOffsetNanos));
   }
@@ -50,11 +65,11 @@ public record ContainerRecord(
 
   public ContainerRecord with(Lifecycle newLifecycle) {
     return new ContainerRecord(id, args, env, workingDir, memoryLimitBytes, cpuMillicores, monotonicOffsetNanos,
-        boottimeOffsetNanos, labels, createdAtMillis, newLifecycle, lastImageId, migrationId);
+        boottimeOffsetNanos, labels, createdAtMillis, newLifecycle, lastImageId, migrationId, address, prefixLength);
   }
 
   public ContainerRecord withImage(String imageId, String migration) {
     return new ContainerRecord(id, args, env, workingDir, memoryLimitBytes, cpuMillicores, monotonicOffsetNanos,
-        boottimeOffsetNanos, labels, createdAtMillis, lifecycle, imageId, migration);
+        boottimeOffsetNanos, labels, createdAtMillis, lifecycle, imageId, migration, address, prefixLength);
   }
 }

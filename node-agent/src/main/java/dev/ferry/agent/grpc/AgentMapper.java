@@ -69,6 +69,7 @@ public final class AgentMapper {
         .setLimits(ResourceLimits.newBuilder().setMemoryLimitBytes(r.memoryLimitBytes()).setCpuMillicores(r.cpuMillicores()))
         .putAllLabels(r.labels())
         .setNode(node)
+        .setAddress(r.address() == null ? "" : r.address())
         .build();
   }
 

@@ -39,6 +39,7 @@ public final class GrpcErrors {
       Map.entry(FailureReason.IMAGE_CHECKSUM_MISMATCH, new Mapping(Status.Code.DATA_LOSS, ReasonCode.IMAGE_CHECKSUM_MISMATCH, true)),
       Map.entry(FailureReason.DISK_FULL, new Mapping(Status.Code.RESOURCE_EXHAUSTED, ReasonCode.DISK_FULL, false)),
       Map.entry(FailureReason.PERMISSION_DENIED, new Mapping(Status.Code.PERMISSION_DENIED, ReasonCode.PERMISSION_DENIED, false)),
+      Map.entry(FailureReason.NETWORK_SETUP_FAILED, new Mapping(Status.Code.INTERNAL, ReasonCode.NETWORK_SETUP_FAILED, false)),
       Map.entry(FailureReason.INTERNAL_ERROR, new Mapping(Status.Code.INTERNAL, ReasonCode.INTERNAL_ERROR, false)));
 
   private GrpcErrors() {}

@@ -47,7 +47,7 @@ public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
   @Override
   public void deleteContainer(DeleteContainerRequest req, StreamObserver<DeleteContainerResponse> out) {
     unary(out, Phase.PHASE_UNSPECIFIED, req.getContainerId(), () -> {
-      steps.containers().delete(AgentMapper.containerId(req.getContainerId()), req.getForce());
+      steps.containers().remove(AgentMapper.containerId(req.getContainerId()), req.getForce());
       return DeleteContainerResponse.getDefaultInstance();
     });
   }

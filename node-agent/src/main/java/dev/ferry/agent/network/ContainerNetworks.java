@@ -1,0 +1,182 @@
+package dev.ferry.agent.network;
+
+import dev.ferry.agent.AgentException;
+import dev.ferry.agent.FailureReason;
+import dev.ferry.agent.runtime.ContainerId;
+import dev.ferry.process.ProcessResult;
+import dev.ferry.process.ProcessRunner;
+import dev.ferry.process.ProcessSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The containers' network namespaces on this node: one named namespace per container
+ * ({@code /run/netns/ferry-NODE-ID}, handed to crun by path), its {@code eth0} holding the
+ * container's address and a MAC derived from it, a veth to the node's bridge. A namespace is
+ * silent (host side of the veth down) while the container is frozen or not yet restored, so
+ * two nodes never answer for one address; it is announced (veth up, gratuitous ARP, the
+ * operator's hook for routed fabrics) once the container runs.
+ */
+public final class ContainerNetworks {
+  private static final Logger log = LoggerFactory.getLogger(ContainerNetworks.class);
+
+  private final ContainerNetworkConfig config;
+  private final String node;
+  private final ProcessRunner runner;
+  private final Path busybox;
+  private final Path scratch;
+
+  public ContainerNetworks(ContainerNetworkConfig config, String node, ProcessRunner runner, Path busybox, Path scratch) {
+    this.config = config;
+    this.node = node;
+    this.runner = runner;
+    this.busybox = busybox;
+    this.scratch = scratch;
+  }
+
+  public ContainerNetworkConfig config() {
+    return config;
+  }
+
+  /** Creates the node's bridge if the operator has not (it then reaches only this node's containers). */
+  public ContainerNetworks ensureBridge() {
+    if (!runner.run(ProcessSpec.of("ip", "link", "show", config.bridge())).succeeded()) {
+      ip("link", "add", config.bridge(), "type", "bridge");
+      log.info("created bridge {} for the container network {} (enslave the node's uplink to it)", config.bridge(), config.network());
+    }
+    ip("link", "set", config.bridge(), "mtu", Integer.toString(config.mtu()), "up");
+    return this;
+  }
+
+  public Path namespacePath(ContainerId id) {
+    return Path.of("/run/netns", namespace(id));
+  }
+
+  /**
+   * Builds the container's namespace from scratch (a leftover of an earlier attempt is
+   * removed first). {@code silent}: the host side stays down until {@link #announce}.
+   */
+  public Path attach(ContainerId id, Attachment a, boolean silent) {
+    detach(id);
+    String ns = namespace(id);
+    String peer = "fp" + hash(id);
+    ip("netns", "add", ns);
+    String mtu = Integer.toString(config.mtu());
+    batch(null, List.of(
+        "link add " + hostVethName(id) + " mtu " + mtu + " type veth peer name " + peer + " mtu " + mtu,
+        "link set " + peer + " netns " + ns,
+        "link set " + hostVethName(id) + " master " + config.bridge() + (silent ? " down" : " up")));
+    batch(ns, List.of(
+        "link set " + peer + " name eth0 address " + a.mac(),
+        "addr add " + a.cidr() + " dev eth0",
+        "link set lo up",
+        "link set eth0 up",
+        "route add default via " + gateway()));
+    return namespacePath(id);
+  }
+
+  /** Stops the namespace from answering: the container is frozen, dumped, or runs elsewhere now. */
+  public void silence(ContainerId id, Attachment a) {
+    runner.run(ProcessSpec.of("ip", "link", "set", hostVethName(id), "down"));
+    hook("withdraw", id, a);
+  }
+
+  /** The address lives here now: veth up, neighbours and switches told, the routed fabric's hook run. */
+  public void announce(ContainerId id, Attachment a) {
+    ip("link", "set", hostVethName(id), "up");
+    ProcessResult arp = runner.run(ProcessSpec.of("nsenter", "--net=" + namespacePath(id), busybox.toString(),
+        "arping", "-U", "-c", "1", "-I", "eth0", "-s", a.address(), a.address()));
+    if (!arp.succeeded()) {
+      log.warn("gratuitous ARP for {} of container {} failed (neighbours learn it on their next ARP): {}",
+          a.address(), id, arp.stderrTail(2).strip());
+    }
+    hook("announce", id, a);
+  }
+
+  /** Removes the namespace (its veth pair goes with it). Idempotent. */
+  public void detach(ContainerId id) {
+    if (Files.exists(namespacePath(id))) {
+      runner.run(ProcessSpec.of("ip", "netns", "del", namespace(id)));
+    }
+    runner.run(ProcessSpec.of("ip", "link", "del", hostVethName(id))); // a veth left by a crash between add and move
+  }
+
+  String namespace(ContainerId id) {
+    return "ferry-" + node + "-" + id.value();
+  }
+
+  /** Interface names are limited to 15 characters: a hash of node and container names. */
+  public String hostVethName(ContainerId id) {
+    return "fv" + hash(id);
+  }
+
+  private String hash(ContainerId id) {
+    CRC32 crc = new CRC32();
+    crc.update((node + "/" + id.value()).getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().toHexDigits((int) crc.getValue());
+  }
+
+  /** The network's first host address: where a gateway (or the node) routes for the containers. */
+  private String gateway() {
+    String[] parts = config.network().split("/");
+    String[] o = parts[0].split("\\.");
+    return o[0] + "." + o[1] + "." + o[2] + "." + (Integer.parseInt(o[3]) + 1);
+  }
+
+  private void hook(String action, ContainerId id, Attachment a) {
+    if (config.announceHook() == null) {
+      return;
+    }
+    ProcessResult r = runner.run(ProcessSpec.of("sh", "-c", config.announceHook()).withEnv(Map.of(
+        "FERRY_ACTION", action, "FERRY_ADDRESS", a.address(), "FERRY_PREFIX", Integer.toString(a.prefixLength()),
+        "FERRY_CONTAINER", id.value(), "FERRY_NODE", node, "FERRY_NETNS", namespacePath(id).toString())));
+    if (!r.succeeded()) {
+      throw new AgentException(FailureReason.NETWORK_SETUP_FAILED, "announce hook (" + action + " " + a.address()
+          + ") failed with exit " + r.exitCode() + ": " + r.stderrTail(3).strip());
+    }
+  }
+
+  /** Several {@code ip} commands in one process (a restore waits for them), in {@code ns} or this namespace. */
+  private void batch(String ns, List<String> commands) {
+    try {
+      Files.createDirectories(scratch);
+      Path file = Files.createTempFile(scratch, "ip-", ".batch");
+      try {
+        Files.write(file, commands);
+        List<String> argv = new ArrayList<>(List.of("ip"));
+        if (ns != null) {
+          argv.addAll(List.of("-n", ns));
+        }
+        argv.addAll(List.of("-batch", file.toString()));
+        check(runner.run(ProcessSpec.of(argv)), String.join("; ", commands));
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void ip(String... args) {
+    List<String> argv = new ArrayList<>(List.of("ip"));
+    argv.addAll(List.of(args));
+    check(runner.run(ProcessSpec.of(argv)), String.join(" ", args));
+  }
+
+  private static void check(ProcessResult r, String what) {
+    if (!r.succeeded()) {
+      throw new AgentException(FailureReason.NETWORK_SETUP_FAILED, "ip " + what + " failed with exit " + r.exitCode()
+          + ": " + r.stderrTail(3).strip());
+    }
+  }
+}
