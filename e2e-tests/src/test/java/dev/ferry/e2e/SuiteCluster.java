@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** The suite's cluster: its own prefix and subnet (198.18.7.0/24), beside a demo that may run on 198.18.0.0/24. */
+/** The suite's cluster: its own prefix and subnet (198.18.7.0/24, containers 198.18.71.0/24), beside a demo on 198.18.0.0/24. */
 final class SuiteCluster {
   static final List<String> NODES = List.of("nodeA", "nodeB", "nodeC");
 
@@ -21,8 +21,15 @@ final class SuiteCluster {
 
   /** Containers get addresses from the suite's container network, 198.18.71.0/24 (its gateway .1 is the test JVM's). */
   static LocalCluster start(Path dir, List<String> nodes) {
-    return LocalCluster.start(dir, nodes, Timing.seconds(120), "fe", 7);
+    return LocalCluster.start(dir, nodes, Timing.seconds(120), PREFIX, SUBNET);
   }
+
+  /**
+   * The suite's names and subnet, overridable (-Dferry.e2e.prefix=fn -Dferry.e2e.subnet=9) so a
+   * developer's run on a shared machine does not tear down a CI run's namespaces.
+   */
+  private static final String PREFIX = System.getProperty("ferry.e2e.prefix", "fe");
+  private static final int SUBNET = Integer.getInteger("ferry.e2e.subnet", 7);
 
   /** Puts every handle back after a fault: links up, no rate caps, every process running. */
   static void heal(LocalCluster cluster) {
