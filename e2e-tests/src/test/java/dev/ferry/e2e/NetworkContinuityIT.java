@@ -59,7 +59,7 @@ class NetworkContinuityIT {
   static void stop() {
     System.out.println("\nConnection continuity across a migration (one TCP connection, a message every "
         + TICK.toMillis() + " ms):");
-    System.out.printf("%-30s %-12s %10s %14s %9s %9s %14s%n", "case", "ends on", "blackout", "largest gap",
+    System.out.printf("%-30s %-20s %10s %14s %9s %9s %14s%n", "case", "ends on", "blackout", "largest gap",
         "sent", "echoed", "udp answers");
     ROWS.forEach(System.out::println);
     if (cluster != null) {
@@ -101,7 +101,8 @@ class NetworkContinuityIT {
       EchoConversation.Report r = talk.finish(Timing.seconds(10));
       Placement after = containers.placement(ct).orElseThrow();
       Optional<Duration> udp = UdpEcho.roundTrip(after.address(), NetContainers.ECHO_UDP, Duration.ofMillis(200), Timing.seconds(10));
-      row("rollback (target disk full, " + failedIn(m) + ")", after, m, r, udp);
+      row("rollback (target disk full)", after, m, r, udp);
+      System.out.println("  rolled back after: " + failedIn(m) + " (" + m.getError().getReason() + ")");
       assertThat(r.failure()).as("the held connection").isEmpty();
       assertThat(r.echoed()).isEqualTo(r.sent());
       assertThat(after).isEqualTo(before);
@@ -151,6 +152,9 @@ class NetworkContinuityIT {
   }
 
   private static Migration migrate(String ct, Strategy strategy) {
+    await("coordinator sees " + ct + " on nodeA").atMost(Timing.seconds(30)).pollInterval(Duration.ofMillis(200))
+        .until(() -> cluster.coordinator().stub().listContainers(dev.ferry.proto.v1.ListClusterContainersRequest.newBuilder()
+            .setNode("nodeA").build()).getContainersList().stream().anyMatch(c -> c.getContainerId().equals(ct)));
     String id = migrations.start(ct, "nodeA", "nodeB", strategy);
     return migrations.awaitFinished(id, SuiteCluster.migrationTimeout());
   }
@@ -170,7 +174,7 @@ class NetworkContinuityIT {
 
   private static void row(String name, Placement after, Migration m, EchoConversation.Report r, Optional<Duration> udp) {
     var b = m.getStats().getBlackout();
-    String line = String.format("%-30s %-12s %7d ms %11d ms %9d %9d %14s", name, after.node() + " " + after.address(),
+    String line = String.format("%-30s %-20s %7d ms %11d ms %9d %9d %14s", name, after.node() + " " + after.address(),
         b.getSeconds() * 1000 + b.getNanos() / 1_000_000, r.largestGap().toMillis(), r.sent(), r.echoed(),
         udp.map(d -> "yes (" + d.toMillis() + " ms)").orElse("NO") + (r.failure().isEmpty() ? "" : "  FAILURE: " + r.failure()));
     System.out.println(line);

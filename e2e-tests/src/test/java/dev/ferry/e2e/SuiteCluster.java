@@ -33,9 +33,9 @@ final class SuiteCluster {
 
   /** Puts every handle back after a fault: links up, no rate caps, every process running. */
   static void heal(LocalCluster cluster) {
-    for (String node : NODES) {
-      cluster.network().heal(node);
-      cluster.network().clearLimit(node);
+    for (AgentNode a : cluster.agents()) {
+      cluster.network().heal(a.node());
+      cluster.network().clearLimit(a.node());
     }
     if (!cluster.etcd().isAlive()) {
       cluster.restartEtcd(Timing.seconds(30));
