@@ -111,8 +111,8 @@ class LoadBalancerEvacuationIT {
       for (EvacuationItem item : done.getItemsList()) {
         var m = new dev.ferry.e2e.scenario.Migrations(cluster).get(item.getMigrationId());
         var b = m.getStats().getBlackout();
-        System.out.printf("  %s -> %s: %s, blackout %d ms%n", item.getContainerId(), item.getTargetNode(), m.getPhase(),
-            b.getSeconds() * 1000 + b.getNanos() / 1_000_000);
+        System.out.printf("  %s -> %s: %s, blackout %d ms%s%n", item.getContainerId(), item.getTargetNode(), m.getPhase(),
+            b.getSeconds() * 1000 + b.getNanos() / 1_000_000, m.hasError() ? " " + m.getError() : "");
       }
       samples.stream().filter(s -> !s.ok()).limit(10).forEach(s -> System.out.println("  failed: " + s.detail()));
 
