@@ -33,6 +33,16 @@ public record CriuConfig(List<String> lines) {
     return with("lazy-pages");
   }
 
+  /**
+   * Dump side with established connections: connections a listening socket has not accepted yet
+   * (in its accept queue, or half-open) cannot be dumped, and under load there always are some.
+   * CRIU drops them; their clients see a reset and retry (a load balancer retries on its own),
+   * while every accepted connection moves intact.
+   */
+  public CriuConfig withSkipInFlight() {
+    return with("skip-in-flight");
+  }
+
   /** CRIU runs this script at every restore stage, with the stage in CRTOOLS_SCRIPT_ACTION. */
   public CriuConfig withActionScript(Path script) {
     return with("action-script " + script);
