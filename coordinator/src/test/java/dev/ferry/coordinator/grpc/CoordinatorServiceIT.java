@@ -266,7 +266,7 @@ class CoordinatorServiceIT {
             + "it first to move to another network");
     assertRefused(() -> api.allocateAddress(allocate("ct43", "198.18.71.0/30", "node-a")),
         Status.Code.RESOURCE_EXHAUSTED, ReasonCode.INSUFFICIENT_RESOURCES, "container network 198.18.71.0/30 is "
-            + "exhausted: all 1 container addresses are allocated (a /30 has 4 addresses; network, gateway "
+            + "exhausted: its one container address is allocated (a /30 has 4 addresses; network, gateway "
             + "198.18.71.1 and broadcast are not given out)");
   }
 }
