@@ -207,4 +207,9 @@ public final class ApiMapper {
     }
     return b.build();
   }
+
+  public static dev.ferry.proto.v1.AddressLease lease(dev.ferry.coordinator.ipam.AddressLease l) {
+    return dev.ferry.proto.v1.AddressLease.newBuilder().setContainerId(l.containerId()).setAddress(l.address())
+        .setPrefixLength(l.prefixLength()).setNetwork(l.network().cidr()).build();
+  }
 }
