@@ -67,6 +67,7 @@ public final class ContainerNetworks {
    * removed first). {@code silent}: the host side stays down until {@link #announce}.
    */
   public Path attach(ContainerId id, Attachment a, boolean silent) {
+    long start = System.nanoTime();
     detach(id);
     String ns = namespace(id);
     String peer = "fp" + hash(id);
@@ -82,6 +83,8 @@ public final class ContainerNetworks {
         "link set lo up",
         "link set eth0 up",
         "route add default via " + gateway()));
+    log.info("network namespace {} of container {} ({}, {}) built in {} ms", ns, id, a.cidr(), silent ? "silent" : "live",
+        (System.nanoTime() - start) / 1_000_000);
     return namespacePath(id);
   }
 
