@@ -85,11 +85,15 @@ public final class AgentMapper {
   static AgentException failure(String node, String operation, StatusRuntimeException e) {
     Status.Code code = e.getStatus().getCode();
     String description = e.getStatus().getDescription() == null ? code.name() : e.getStatus().getDescription();
-    if (code == Status.Code.UNAVAILABLE) {
+    FerryError detail = ferryError(e);
+    if (code == Status.Code.UNAVAILABLE && detail == null) { // the agent itself did not answer
       return new AgentException(new Failure.Unreachable(Reason.TARGET_UNREACHABLE, node,
           operation + " on " + node + ": agent unreachable: " + description), e);
     }
-    FerryError detail = ferryError(e);
+    if (code == Status.Code.UNAVAILABLE) { // it answered: something it needed (its peer, the link) did not
+      return new AgentException(new Failure.Unreachable(reason(detail.getReason()), node,
+          detail.getMessage().isEmpty() ? description : detail.getMessage()), e);
+    }
     if (detail != null) {
       return new AgentException(new Failure.StepRejected(reason(detail.getReason()), node,
           detail.getMessage().isEmpty() ? description : detail.getMessage(), detail.getCriuLogTail()), e);
