@@ -97,7 +97,7 @@ public final class CommandRunner {
       case Command.RestoreOnTarget c -> {
         var restored = agents.of(c.targetNode()).restore(ref, c.containerId(), c.targetImageId(),
             c.tcpEstablished(), c.clockPolicy(), c.frozenAt(), c.pageServer());
-        yield new Event.Restored(restored.duration(), restored.resumedAt());
+        yield new Event.Restored(restored.duration(), restored.resumedAt(), restored.clockJumps());
       }
       case Command.VerifyOnTarget c -> {
         ContainerView view = agents.of(c.targetNode()).inspect(c.containerId());

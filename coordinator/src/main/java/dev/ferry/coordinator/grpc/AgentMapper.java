@@ -61,6 +61,13 @@ public final class AgentMapper {
         duration(d.getDuration()), d.hasFrozenAt() ? instant(d.getFrozenAt()) : null, pageServer);
   }
 
+  static dev.ferry.coordinator.fsm.ClockJumps clockJumps(dev.ferry.proto.v1.ClockJumps j) {
+    var policy = j.getPolicy() == ClockPolicy.CLOCK_POLICY_UNSPECIFIED || j.getPolicy() == ClockPolicy.UNRECOGNIZED ? null
+        : dev.ferry.coordinator.fsm.ClockPolicy.valueOf(j.getPolicy().name().substring("CLOCK_POLICY_".length()));
+    return new dev.ferry.coordinator.fsm.ClockJumps(duration(j.getMonotonic()), duration(j.getBoottime()),
+        duration(j.getRealtime()), duration(j.getBlackout()), policy, j.getFallbackReason());
+  }
+
   static ClockPolicy clockPolicy(dev.ferry.coordinator.fsm.ClockPolicy p) {
     return ClockPolicy.valueOf("CLOCK_POLICY_" + p.name());
   }
