@@ -124,8 +124,8 @@ public final class CoordinatorMain implements Callable<Integer> {
       server = CoordinatorServer.start(builder, service);
       String self = advertise.isEmpty() ? address.getHostString() + ":" + server.getPort() : advertise;
       runtime = CoordinatorRuntime.elected(client, agents, self, config);
-      service.bind(new CoordinatorService(runtime.coordinator(), runtime.registry(), nodeLeaseTtl,
-          Duration.ofMillis(200)));
+      service.bind(new CoordinatorService(runtime.coordinator(), runtime.registry(), runtime.addresses(),
+          nodeLeaseTtl, Duration.ofMillis(200)));
       log.info("coordinator serving on {} (advertised as {}), limits {}", server.getListenSockets(), self, limits);
       return new Running(server, runtime, client, embedded, grpcAgents);
     } catch (RuntimeException e) {

@@ -75,7 +75,11 @@ public interface AgentClient {
     }
   }
 
-  record RestoreInfo(Duration duration, Instant resumedAt) {}
+  record RestoreInfo(Duration duration, Instant resumedAt, dev.ferry.coordinator.fsm.ClockJumps clockJumps) {
+    public RestoreInfo(Duration duration, Instant resumedAt) {
+      this(duration, resumedAt, null);
+    }
+  }
 
   enum ImageKind { IMAGES, PRECOPY_ROUND }
 }

@@ -36,14 +36,35 @@ public final class CommandRunner {
       throw new IllegalArgumentException("nothing to run for migration " + ref.migrationId());
     }
     Event last = null;
-    try {
-      for (Command c : commands) {
+    for (Command c : commands) {
+      try {
         last = run(c, ref, progress);
+      } catch (AgentException e) {
+        return new Event.StepFailed(whoseSide(e.failure(), c));
       }
-      return last;
-    } catch (AgentException e) {
-      return new Event.StepFailed(e.failure());
     }
+    return last;
+  }
+
+  /**
+   * An unreachable agent is labelled the target's by default; the command knows whether it
+   * was the source's (say, the source agent died while streaming its images).
+   */
+  static Failure whoseSide(Failure failure, Command command) {
+    String source = switch (command) {
+      case Command.RunPreflight c -> c.sourceNode();
+      case Command.PreDumpOnSource c -> c.sourceNode();
+      case Command.DumpOnSource c -> c.sourceNode();
+      case Command.StartTransfer c -> c.sourceNode();
+      case Command.FinalizeOnSource c -> c.sourceNode();
+      case Command.ResumeOnSource c -> c.sourceNode();
+      default -> null;
+    };
+    if (failure instanceof Failure.Unreachable u && u.reason() == Reason.TARGET_UNREACHABLE && u.node() != null
+        && u.node().equals(source)) {
+      return new Failure.Unreachable(Reason.SOURCE_UNREACHABLE, u.node(), u.message());
+    }
+    return failure;
   }
 
   private Event run(Command command, MigrationRef ref, Consumer<Event> progress) {
@@ -76,7 +97,7 @@ public final class CommandRunner {
       case Command.RestoreOnTarget c -> {
         var restored = agents.of(c.targetNode()).restore(ref, c.containerId(), c.targetImageId(),
             c.tcpEstablished(), c.clockPolicy(), c.frozenAt(), c.pageServer());
-        yield new Event.Restored(restored.duration(), restored.resumedAt());
+        yield new Event.Restored(restored.duration(), restored.resumedAt(), restored.clockJumps());
       }
       case Command.VerifyOnTarget c -> {
         ContainerView view = agents.of(c.targetNode()).inspect(c.containerId());

@@ -37,7 +37,12 @@ public sealed interface Event {
 
   record TransferCompleted(long bytesRaw, long bytesOnWire) implements Event {}
 
-  record Restored(Duration restoreDuration, Instant resumedAt) implements Event {}
+  /** @param clockJumps what the container's clocks did, as the target measured them; null if it did not */
+  record Restored(Duration restoreDuration, Instant resumedAt, ClockJumps clockJumps) implements Event {
+    public Restored(Duration restoreDuration, Instant resumedAt) {
+      this(restoreDuration, resumedAt, null);
+    }
+  }
 
   record Verified(String detail) implements Event {}
 

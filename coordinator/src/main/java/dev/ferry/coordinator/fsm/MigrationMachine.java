@@ -80,12 +80,12 @@ public final class MigrationMachine {
         case TransferProgressed(var bytes) -> Decision.of(m.toBuilder().phase(new Transfer(bytes))
             .stats(withBytesDone(m.stats(), bytes)).updatedAt(at).build());
         case TransferCompleted(var raw, var wire) -> enter(m, e, at, new Restore(), b -> b.stats(
-            new MigrationStats(raw, raw, wire, null, null, null)));
+            new MigrationStats(raw, raw, wire, null, null, null, null)));
         default -> throw unreachable(m, e);
       });
       case Restore r -> beforeCommit(m, e, at, () -> switch (e) {
-        case Restored(var took, var resumedAt) -> enter(m, e, at, new Verify(), b -> b.stats(
-            restored(m, took, resumedAt)));
+        case Restored(var took, var resumedAt, var jumps) -> enter(m, e, at, new Verify(), b -> b.stats(
+            restored(m, took, resumedAt, jumps)));
         default -> throw unreachable(m, e);
       });
       case Verify v -> beforeCommit(m, e, at, () -> switch (e) {
@@ -279,14 +279,14 @@ public final class MigrationMachine {
   }
 
   private static MigrationStats withBytesDone(MigrationStats s, long bytes) {
-    return new MigrationStats(bytes, s.bytesRaw(), s.bytesOnWire(), s.restoreDuration(), s.resumedAt(), s.blackout());
+    return s.withBytesDone(bytes);
   }
 
-  private static MigrationStats restored(Migration m, Duration took, Instant resumedAt) {
+  private static MigrationStats restored(Migration m, Duration took, Instant resumedAt, ClockJumps jumps) {
     MigrationStats s = m.stats();
     Instant frozen = m.artifacts().frozenAt();
     Duration blackout = frozen == null || resumedAt == null ? null : Duration.between(frozen, resumedAt);
-    return new MigrationStats(s.bytesDone(), s.bytesRaw(), s.bytesOnWire(), took, resumedAt, blackout);
+    return new MigrationStats(s.bytesDone(), s.bytesRaw(), s.bytesOnWire(), took, resumedAt, blackout, jumps);
   }
 
   private static String detail(Event e) {

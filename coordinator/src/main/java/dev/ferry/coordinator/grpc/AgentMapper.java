@@ -61,6 +61,13 @@ public final class AgentMapper {
         duration(d.getDuration()), d.hasFrozenAt() ? instant(d.getFrozenAt()) : null, pageServer);
   }
 
+  static dev.ferry.coordinator.fsm.ClockJumps clockJumps(dev.ferry.proto.v1.ClockJumps j) {
+    var policy = j.getPolicy() == ClockPolicy.CLOCK_POLICY_UNSPECIFIED || j.getPolicy() == ClockPolicy.UNRECOGNIZED ? null
+        : dev.ferry.coordinator.fsm.ClockPolicy.valueOf(j.getPolicy().name().substring("CLOCK_POLICY_".length()));
+    return new dev.ferry.coordinator.fsm.ClockJumps(duration(j.getMonotonic()), duration(j.getBoottime()),
+        duration(j.getRealtime()), duration(j.getBlackout()), policy, j.getFallbackReason());
+  }
+
   static ClockPolicy clockPolicy(dev.ferry.coordinator.fsm.ClockPolicy p) {
     return ClockPolicy.valueOf("CLOCK_POLICY_" + p.name());
   }
@@ -85,11 +92,15 @@ public final class AgentMapper {
   static AgentException failure(String node, String operation, StatusRuntimeException e) {
     Status.Code code = e.getStatus().getCode();
     String description = e.getStatus().getDescription() == null ? code.name() : e.getStatus().getDescription();
-    if (code == Status.Code.UNAVAILABLE) {
+    FerryError detail = ferryError(e);
+    if (code == Status.Code.UNAVAILABLE && detail == null) { // the agent itself did not answer
       return new AgentException(new Failure.Unreachable(Reason.TARGET_UNREACHABLE, node,
           operation + " on " + node + ": agent unreachable: " + description), e);
     }
-    FerryError detail = ferryError(e);
+    if (code == Status.Code.UNAVAILABLE) { // it answered: something it needed (its peer, the link) did not
+      return new AgentException(new Failure.Unreachable(reason(detail.getReason()), node,
+          detail.getMessage().isEmpty() ? description : detail.getMessage()), e);
+    }
     if (detail != null) {
       return new AgentException(new Failure.StepRejected(reason(detail.getReason()), node,
           detail.getMessage().isEmpty() ? description : detail.getMessage(), detail.getCriuLogTail()), e);

@@ -143,6 +143,16 @@ public final class ApiMapper {
     if (s.restoreDuration() != null) {
       b.setRestoreDuration(duration(s.restoreDuration()));
     }
+    if (s.clockJumps() != null) {
+      var j = s.clockJumps();
+      var jumps = dev.ferry.proto.v1.ClockJumps.newBuilder().setMonotonic(duration(j.monotonic()))
+          .setBoottime(duration(j.boottime())).setRealtime(duration(j.realtime())).setBlackout(duration(j.blackout()))
+          .setFallbackReason(j.fallbackReason());
+      if (j.policy() != null) {
+        jumps.setPolicy(dev.ferry.proto.v1.ClockPolicy.valueOf("CLOCK_POLICY_" + j.policy().name()));
+      }
+      b.setClockJumps(jumps);
+    }
     if (m.phase().terminal()) {
       b.setTotal(duration(java.time.Duration.between(m.createdAt(), m.updatedAt())));
     }
@@ -206,5 +216,10 @@ public final class ApiMapper {
       b.setError(error(i.failure(), i.phase() == null ? Phase.PHASE_PLAN : phase(i.phase())));
     }
     return b.build();
+  }
+
+  public static dev.ferry.proto.v1.AddressLease lease(dev.ferry.coordinator.ipam.AddressLease l) {
+    return dev.ferry.proto.v1.AddressLease.newBuilder().setContainerId(l.containerId()).setAddress(l.address())
+        .setPrefixLength(l.prefixLength()).setNetwork(l.network().cidr()).build();
   }
 }

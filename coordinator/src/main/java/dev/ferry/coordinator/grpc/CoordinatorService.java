@@ -1,6 +1,8 @@
 package dev.ferry.coordinator.grpc;
 
 import dev.ferry.coordinator.fsm.Migration;
+import dev.ferry.coordinator.ipam.AddressBook;
+import dev.ferry.coordinator.ipam.ContainerNetwork;
 import dev.ferry.coordinator.registry.NodeRegistration;
 import dev.ferry.coordinator.registry.NodeRegistry;
 import dev.ferry.coordinator.service.Coordinator;
@@ -17,13 +19,15 @@ import java.util.function.Supplier;
 public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBase {
   private final Coordinator coordinator;
   private final NodeRegistry registry;
+  private final AddressBook addresses;
   private final Duration nodeLeaseTtl;
   private final Duration watchPoll;
 
-  public CoordinatorService(Coordinator coordinator, NodeRegistry registry, Duration nodeLeaseTtl,
-      Duration watchPoll) {
+  public CoordinatorService(Coordinator coordinator, NodeRegistry registry, AddressBook addresses,
+      Duration nodeLeaseTtl, Duration watchPoll) {
     this.coordinator = coordinator;
     this.registry = registry;
+    this.addresses = addresses;
     this.nodeLeaseTtl = nodeLeaseTtl;
     this.watchPoll = watchPoll;
   }
@@ -160,5 +164,21 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
           .map(c -> ApiMapper.container(r.getNode(), c)).toList());
       return ReportContainersResponse.getDefaultInstance();
     });
+  }
+
+  // Addresses go straight to etcd, whose transaction arbitrates: any coordinator serves them, leader or not.
+  @Override
+  public void allocateAddress(AllocateAddressRequest r, StreamObserver<AddressLease> out) {
+    reply(out, () -> {
+      String containerId = Ids.container(r.getContainerId());
+      String node = Ids.node(r.getNode());
+      return ApiMapper.lease(addresses.allocate(containerId, ContainerNetwork.parse(r.getNetwork()), node));
+    });
+  }
+
+  @Override
+  public void releaseAddress(ReleaseAddressRequest r, StreamObserver<ReleaseAddressResponse> out) {
+    reply(out, () -> ReleaseAddressResponse.newBuilder()
+        .setReleased(addresses.release(Ids.container(r.getContainerId())).orElse("")).build());
   }
 }

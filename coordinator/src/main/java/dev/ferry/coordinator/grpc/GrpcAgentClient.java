@@ -122,7 +122,8 @@ public final class GrpcAgentClient implements AgentClient {
     }
     var r = call("Restore", () -> stub.restore(b.build()));
     return new RestoreInfo(AgentMapper.duration(r.getDuration()),
-        r.hasResumedAt() ? AgentMapper.instant(r.getResumedAt()) : null);
+        r.hasResumedAt() ? AgentMapper.instant(r.getResumedAt()) : null,
+        r.hasClockJumps() ? AgentMapper.clockJumps(r.getClockJumps()) : null);
   }
 
   @Override

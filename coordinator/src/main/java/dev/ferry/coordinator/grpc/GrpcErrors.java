@@ -3,6 +3,8 @@ package dev.ferry.coordinator.grpc;
 import com.google.protobuf.Any;
 import dev.ferry.coordinator.fsm.IllegalTransitionException;
 import dev.ferry.coordinator.fsm.Reason;
+import dev.ferry.coordinator.ipam.NetworkExhaustedException;
+import dev.ferry.coordinator.ipam.NetworkMismatchException;
 import dev.ferry.coordinator.leader.NotLeaderException;
 import dev.ferry.coordinator.placement.NoTargetException;
 import dev.ferry.coordinator.placement.TargetRejectedException;
@@ -40,6 +42,9 @@ public final class GrpcErrors {
       case UnknownMigrationException u -> new Mapping(Status.Code.NOT_FOUND, Reason.MIGRATION_NOT_FOUND, false);
       case ContainerBusyException b -> new Mapping(Status.Code.FAILED_PRECONDITION, Reason.MIGRATION_IN_PROGRESS, false);
       case NoTargetException n -> new Mapping(Status.Code.FAILED_PRECONDITION, Reason.INSUFFICIENT_RESOURCES, false);
+      case NetworkExhaustedException x -> new Mapping(Status.Code.RESOURCE_EXHAUSTED, Reason.INSUFFICIENT_RESOURCES,
+          false);
+      case NetworkMismatchException n -> new Mapping(Status.Code.FAILED_PRECONDITION, Reason.INVALID_ARGUMENT, false);
       case IllegalTransitionException i -> new Mapping(Status.Code.FAILED_PRECONDITION, Reason.INVALID_ARGUMENT, false);
       case NotLeaderException n -> new Mapping(Status.Code.UNAVAILABLE, Reason.NOT_LEADER, true);
       case dev.ferry.coordinator.store.FenceLostException f -> new Mapping(Status.Code.UNAVAILABLE, Reason.NOT_LEADER, true);

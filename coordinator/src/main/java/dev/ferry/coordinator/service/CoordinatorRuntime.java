@@ -3,6 +3,8 @@ package dev.ferry.coordinator.service;
 import dev.ferry.coordinator.agent.Agents;
 import dev.ferry.coordinator.executor.CommandRunner;
 import dev.ferry.coordinator.fsm.MigrationMachine;
+import dev.ferry.coordinator.ipam.AddressBook;
+import dev.ferry.coordinator.ipam.EtcdAddressBook;
 import dev.ferry.coordinator.leader.LeaderElection;
 import dev.ferry.coordinator.leader.Leadership;
 import dev.ferry.coordinator.registry.EtcdNodeRegistry;
@@ -19,6 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class CoordinatorRuntime implements AutoCloseable {
   private final MigrationStore store;
   private final NodeRegistry registry;
+  private final AddressBook addresses;
   private final Dispatcher dispatcher;
   private final Coordinator coordinator;
   private final Leadership leadership;
@@ -31,6 +34,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     this.leadership = fixed == null ? election : fixed;
     this.store = new EtcdMigrationStore(etcd, leadership::fence);
     this.registry = new EtcdNodeRegistry(etcd);
+    this.addresses = new EtcdAddressBook(etcd, clock);
     MigrationMachine machine = new MigrationMachine(config.retry(), config.stopRule());
     CommandRunner runner = new CommandRunner(agents, config.chooser());
     this.dispatcher = new Dispatcher(store, registry, machine, runner, leadership, clock, config);
@@ -72,6 +76,11 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
   public NodeRegistry registry() {
     return registry;
+  }
+
+  /** Container addresses; not fenced by leadership (etcd's transaction decides). */
+  public AddressBook addresses() {
+    return addresses;
   }
 
   public Leadership leadership() {

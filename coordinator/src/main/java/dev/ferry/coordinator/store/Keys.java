@@ -11,6 +11,8 @@ public final class Keys {
   public static final String CORDONS = ROOT + "cordons/";
   public static final String CONTAINERS = ROOT + "containers/";
   public static final String ELECTION = ROOT + "leader";
+  public static final String ADDRESSES = ROOT + "addresses/";
+  public static final String ADDRESS_OF = ROOT + "address-of/";
 
   public static String migration(String id) {
     return MIGRATIONS + id;
@@ -30,5 +32,15 @@ public final class Keys {
 
   public static String container(String id) {
     return CONTAINERS + id;
+  }
+
+  /** Who holds an IPv4 address (JSON); the key that makes an address unique. */
+  public static String address(String ip) {
+    return ADDRESSES + ip;
+  }
+
+  /** The address a container holds (plain text), so lookups by container are one read. */
+  public static String addressOf(String containerId) {
+    return ADDRESS_OF + containerId;
   }
 }

@@ -51,7 +51,8 @@ class CoordinatorServiceIT {
     runtime.dispatcher().elected(3);
     String name = InProcessServerBuilder.generateName();
     server = CoordinatorServer.start(InProcessServerBuilder.forName(name), new CoordinatorService(
-        runtime.coordinator(), runtime.registry(), Duration.ofSeconds(30), Duration.ofMillis(50)));
+        runtime.coordinator(), runtime.registry(), runtime.addresses(), Duration.ofSeconds(30),
+        Duration.ofMillis(50)));
     channel = InProcessChannelBuilder.forName(name).build();
     api = CoordinatorGrpc.newBlockingStub(channel);
     for (String n : List.of("node-a", "node-b", "node-c")) {
@@ -204,5 +205,68 @@ class CoordinatorServiceIT {
     assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
     assertThat(server.getServices()).extracting(s -> s.getServiceDescriptor().getName())
         .contains("grpc.reflection.v1.ServerReflection", "grpc.health.v1.Health", "ferry.v1.Coordinator");
+  }
+
+  private static AllocateAddressRequest allocate(String ct, String network, String node) {
+    return AllocateAddressRequest.newBuilder().setContainerId(ct).setNetwork(network).setNode(node).build();
+  }
+
+  private static ReleaseAddressRequest release(String ct) {
+    return ReleaseAddressRequest.newBuilder().setContainerId(ct).build();
+  }
+
+  @Test
+  void addressesAreKeptPerContainerAndReleased() {
+    AddressLease first = api.allocateAddress(allocate("ct42", "198.18.71.0/24", "node-a"));
+    assertThat(first).isEqualTo(AddressLease.newBuilder().setContainerId("ct42").setAddress("198.18.71.2")
+        .setPrefixLength(24).setNetwork("198.18.71.0/24").build());
+    // Asked again (say from the node it migrated to): the same address.
+    assertThat(api.allocateAddress(allocate("ct42", "198.18.71.0/24", "node-b"))).isEqualTo(first);
+    assertThat(api.allocateAddress(allocate("ct43", "198.18.71.0/24", "node-b")).getAddress())
+        .isEqualTo("198.18.71.3");
+    assertThat(api.releaseAddress(release("ct42")).getReleased()).isEqualTo("198.18.71.2");
+    assertThat(api.releaseAddress(release("ct42")).getReleased()).isEmpty();
+    assertThat(api.allocateAddress(allocate("ct44", "198.18.71.0/24", "node-c")).getAddress())
+        .isEqualTo("198.18.71.2");
+  }
+
+  @Test
+  void addressesAreServedByAFollowerToo() {
+    leadership.depose();
+    assertThat(api.allocateAddress(allocate("ct42", "198.18.71.0/24", "node-a")).getAddress())
+        .isEqualTo("198.18.71.2");
+    assertThat(api.releaseAddress(release("ct42")).getReleased()).isEqualTo("198.18.71.2");
+  }
+
+  @Test
+  void badAddressRequestsAreRefusedPrecisely() {
+    assertRefused(() -> api.allocateAddress(allocate("ct42", "198.18.71.5/24", "node-a")),
+        Status.Code.INVALID_ARGUMENT, ReasonCode.INVALID_ARGUMENT,
+        "container network '198.18.71.5/24' has host bits set: did you mean 198.18.71.0/24?");
+    assertRefused(() -> api.allocateAddress(allocate("ct42", "fd00::/64", "node-a")),
+        Status.Code.INVALID_ARGUMENT, ReasonCode.INVALID_ARGUMENT,
+        "container network 'fd00::/64' is not IPv4: only IPv4 container networks are supported");
+    assertRefused(() -> api.allocateAddress(allocate("ct42", "198.18.71.0/31", "node-a")),
+        Status.Code.INVALID_ARGUMENT, ReasonCode.INVALID_ARGUMENT, "container network '198.18.71.0/31' is too "
+            + "small: a /31 has no room for a gateway and a container; use a prefix length of 30 or less");
+    assertRefused(() -> api.allocateAddress(allocate("", "198.18.71.0/24", "node-a")),
+        Status.Code.INVALID_ARGUMENT, ReasonCode.INVALID_ARGUMENT, "container id is required");
+    assertRefused(() -> api.allocateAddress(allocate("ct42", "198.18.71.0/24", "")),
+        Status.Code.INVALID_ARGUMENT, ReasonCode.INVALID_ARGUMENT, "node name is required");
+    assertRefused(() -> api.releaseAddress(release("")), Status.Code.INVALID_ARGUMENT,
+        ReasonCode.INVALID_ARGUMENT, "container id is required");
+  }
+
+  @Test
+  void anotherNetworkAndAFullNetworkAreRefusedPrecisely() {
+    api.allocateAddress(allocate("ct42", "198.18.71.0/30", "node-a"));
+    assertRefused(() -> api.allocateAddress(allocate("ct42", "198.18.72.0/24", "node-a")),
+        Status.Code.FAILED_PRECONDITION, ReasonCode.INVALID_ARGUMENT, "container ct42 already holds 198.18.71.2 in "
+            + "network 198.18.71.0/30, not in 198.18.72.0/24; an address is kept for the container's life, release "
+            + "it first to move to another network");
+    assertRefused(() -> api.allocateAddress(allocate("ct43", "198.18.71.0/30", "node-a")),
+        Status.Code.RESOURCE_EXHAUSTED, ReasonCode.INSUFFICIENT_RESOURCES, "container network 198.18.71.0/30 is "
+            + "exhausted: its one container address is allocated (a /30 has 4 addresses; network, gateway "
+            + "198.18.71.1 and broadcast are not given out)");
   }
 }

@@ -74,9 +74,10 @@ public final class ContainerManager {
     ContainerRecord networked = record.withAttachment(networking.allocate(id));
     try {
       copyRootfs(source.rootfs(), layout.rootfs(id));
-      networking.attach(id, networked.attachment(), false);
+      networking.attach(id, networked.attachment(), true);
       writeConfig(networked);
       store.save(networked);
+      networking.announce(id, networked.attachment());
     } catch (RuntimeException e) {
       removeDir(layout.containerDir(id));
       networking.detach(id);
@@ -147,9 +148,13 @@ public final class ContainerManager {
     removeDir(layout.containerDir(id));
   }
 
-  /** Deletes the container for good (not a migration's cleanup): its address goes back to the pool too. */
+  /** Deletes the container for good (not a migration's cleanup): its address is withdrawn and goes back to the pool. */
   public void remove(ContainerId id, boolean force) {
     ContainerRecord record = require(id);
+    boolean answering = record.lifecycle() != Lifecycle.CHECKPOINTED; // a dump already withdrew it
+    if (answering) {
+      networking.silence(id, record.attachment());
+    }
     delete(id, force);
     networking.release(id, record.attachment());
   }

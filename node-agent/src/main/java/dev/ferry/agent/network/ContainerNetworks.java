@@ -67,6 +67,7 @@ public final class ContainerNetworks {
    * removed first). {@code silent}: the host side stays down until {@link #announce}.
    */
   public Path attach(ContainerId id, Attachment a, boolean silent) {
+    long start = System.nanoTime();
     detach(id);
     String ns = namespace(id);
     String peer = "fp" + hash(id);
@@ -82,13 +83,18 @@ public final class ContainerNetworks {
         "link set lo up",
         "link set eth0 up",
         "route add default via " + gateway()));
+    log.info("network namespace {} of container {} ({}, {}) built in {} ms", ns, id, a.cidr(), silent ? "silent" : "live",
+        (System.nanoTime() - start) / 1_000_000);
     return namespacePath(id);
   }
 
   /** Stops the namespace from answering: the container is frozen, dumped, or runs elsewhere now. */
   public void silence(ContainerId id, Attachment a) {
     runner.run(ProcessSpec.of("ip", "link", "set", hostVethName(id), "down"));
-    hook("withdraw", id, a);
+    ProcessResult r = hook("withdraw", id, a);
+    if (r != null && !r.succeeded()) { // the address is silent here anyway; the next announce moves the route
+      log.warn("withdraw hook for {} of container {} failed with exit {}: {}", a.address(), id, r.exitCode(), r.stderrTail(3).strip());
+    }
   }
 
   /** The address lives here now: veth up, neighbours and switches told, the routed fabric's hook run. */
@@ -100,7 +106,11 @@ public final class ContainerNetworks {
       log.warn("gratuitous ARP for {} of container {} failed (neighbours learn it on their next ARP): {}",
           a.address(), id, arp.stderrTail(2).strip());
     }
-    hook("announce", id, a);
+    ProcessResult r = hook("announce", id, a);
+    if (r != null && !r.succeeded()) { // unreachable where it runs: the migration must not commit
+      throw new AgentException(FailureReason.NETWORK_SETUP_FAILED, "announce hook for " + a.address() + " of container '" + id
+          + "' failed with exit " + r.exitCode() + ": " + r.stderrTail(3).strip());
+    }
   }
 
   /** Removes the namespace (its veth pair goes with it). Idempotent. */
@@ -133,17 +143,14 @@ public final class ContainerNetworks {
     return o[0] + "." + o[1] + "." + o[2] + "." + (Integer.parseInt(o[3]) + 1);
   }
 
-  private void hook(String action, ContainerId id, Attachment a) {
+  /** Runs the operator's hook for routed fabrics; null when there is none. */
+  private ProcessResult hook(String action, ContainerId id, Attachment a) {
     if (config.announceHook() == null) {
-      return;
+      return null;
     }
-    ProcessResult r = runner.run(ProcessSpec.of("sh", "-c", config.announceHook()).withEnv(Map.of(
+    return runner.run(ProcessSpec.of("sh", "-c", config.announceHook()).withEnv(Map.of(
         "FERRY_ACTION", action, "FERRY_ADDRESS", a.address(), "FERRY_PREFIX", Integer.toString(a.prefixLength()),
         "FERRY_CONTAINER", id.value(), "FERRY_NODE", node, "FERRY_NETNS", namespacePath(id).toString())));
-    if (!r.succeeded()) {
-      throw new AgentException(FailureReason.NETWORK_SETUP_FAILED, "announce hook (" + action + " " + a.address()
-          + ") failed with exit " + r.exitCode() + ": " + r.stderrTail(3).strip());
-    }
   }
 
   /** Several {@code ip} commands in one process (a restore waits for them), in {@code ns} or this namespace. */

@@ -59,6 +59,7 @@ class ContainerNetworkIT {
   AgentHarness a;
   AgentHarness b;
   Path rootfs;
+  Path hookLog;
 
   @BeforeEach
   void start() {
@@ -67,6 +68,7 @@ class ContainerNetworkIT {
     runChecked("ip", "link", "add", BRIDGE, "type", "bridge");
     runChecked("ip", "addr", "add", "198.18.90.1/24", "dev", BRIDGE);
     runChecked("ip", "link", "set", BRIDGE, "up");
+    hookLog = dir.resolve("announcements.log");
     a = new AgentHarness("neta", dir.resolve("a"), layout -> networking("neta", layout.stateDir()));
     b = new AgentHarness("netb", dir.resolve("b"), layout -> networking("netb", layout.stateDir()));
   }
@@ -110,6 +112,9 @@ class ContainerNetworkIT {
     assertThat(Path.of("/run/netns/ferry-netb-web")).exists();
     b.stub().deleteContainer(DeleteContainerRequest.newBuilder().setContainerId("web").setForce(true).build());
     assertThat(Path.of("/run/netns/ferry-netb-web")).doesNotExist();
+    assertThat(java.nio.file.Files.readAllLines(hookLog)).as("what a routed fabric is told, in order").containsExactly(
+        "announce neta " + ADDRESS + "/24", "withdraw neta " + ADDRESS + "/24",
+        "announce netb " + ADDRESS + "/24", "withdraw netb " + ADDRESS + "/24");
   }
 
   @Test
@@ -132,8 +137,10 @@ class ContainerNetworkIT {
         .addAllArgs(List.of("/bin/nc", "-ll", "-p", Integer.toString(PORT), "-e", "/bin/cat")).setStart(true).build();
   }
 
-  private static Networking networking(String node, Path stateDir) {
-    ContainerNetworks networks = new ContainerNetworks(new ContainerNetworkConfig(NETWORK, BRIDGE, 1500, null), node,
+  /** The routed-fabric hook here only writes down what it was asked to do, in order. */
+  private Networking networking(String node, Path stateDir) {
+    String hook = "echo \"$FERRY_ACTION $FERRY_NODE $FERRY_ADDRESS/$FERRY_PREFIX\" >> " + hookLog;
+    ContainerNetworks networks = new ContainerNetworks(new ContainerNetworkConfig(NETWORK, BRIDGE, 1500, hook), node,
         AgentHarness.RUNNER, Path.of("/bin/busybox"), stateDir.resolve("tmp")).ensureBridge();
     return Networking.of(networks, new FixedAddress());
   }
