@@ -32,9 +32,11 @@ public final class AgentNode implements AutoCloseable {
 
   public AgentNode start() {
     List<String> args = new ArrayList<>(List.of("--node", host.node(), "--state-dir", stateDir.toString(),
-        "--listen", address(), "--container-network", topology.containerNetwork(), "--bridge", NetworkTopology.NODE_BRIDGE));
+        "--listen", address()));
     if (coordinator != null) {
-      args.addAll(List.of("--coordinator", coordinator, "--register-interval", "PT1S"));
+      // Container addresses come from the coordinator's etcd: without one, containers keep a private namespace.
+      args.addAll(List.of("--coordinator", coordinator, "--register-interval", "PT1S",
+          "--container-network", topology.containerNetwork(), "--bridge", NetworkTopology.NODE_BRIDGE));
     }
     process = JavaProcess.start(runner, topology.inNamespace(host.node()), "dev.ferry.agent.AgentMain", args,
         stateDir.resolveSibling(host.node() + "-agent" + (starts++ == 0 ? "" : "." + starts) + ".log"));
