@@ -83,7 +83,7 @@ public final class LazyDumpStep {
     Instant frozenAt = clock.instant();
     long start = System.nanoTime();
     RunningProcess dump = crun.startCheckpoint(id, options,
-        (tcpEstablished ? CriuConfig.lazyDump(address, port).withSkipInFlight() : CriuConfig.lazyDump(address, port))
+        CriuConfig.lazyDump(address, port).forConnections(tcpEstablished, true)
             .writeTo(work.resolve("criu-lazy-dump.conf")), PAGE_SERVER_LIFETIME);
     if (!awaitPageServer(dump, port)) {
       Optional<dev.ferry.process.ProcessResult> ended = dump.await(Duration.ZERO);

@@ -88,7 +88,7 @@ public final class RestoreStep {
 
   private RestoreResult crunRestore(ContainerId id, ContainerRecord record, Path images, Path work, boolean tcp, PageSource lazyFrom,
       ClockPolicy policy, Instant frozenAt) {
-    CriuConfig config = CriuConfig.NONE;
+    CriuConfig config = CriuConfig.NONE.forConnections(tcp, false);
     if (lazyFrom != null) {
       startLazyPagesDaemon(id, images, work, lazyFrom);
       config = config.withLazyPages();

@@ -43,6 +43,15 @@ public record CriuConfig(List<String> lines) {
     return with("skip-in-flight");
   }
 
+  /**
+   * What a dump or restore does with open TCP connections: carried (with {@link #withSkipInFlight()};
+   * crun's --tcp-established does the rest) or, when the migration drops them, closed: the
+   * container's peers see a reset instead of the whole dump being refused.
+   */
+  public CriuConfig forConnections(boolean carry, boolean dumping) {
+    return carry ? (dumping ? withSkipInFlight() : this) : with("tcp-close");
+  }
+
   /** CRIU runs this script at every restore stage, with the stage in CRTOOLS_SCRIPT_ACTION. */
   public CriuConfig withActionScript(Path script) {
     return with("action-script " + script);

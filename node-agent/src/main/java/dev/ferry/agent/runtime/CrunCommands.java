@@ -109,9 +109,8 @@ public final class CrunCommands {
 
   /** Runs {@code crun checkpoint}; a failure carries CRIU's log from the work directory. */
   public ProcessResult checkpoint(ContainerId id, CheckpointOptions o) {
-    Map<String, String> env = o.tcpEstablished() && !o.preDump()
-        ? dev.ferry.agent.criu.CriuConfig.NONE.withSkipInFlight().writeTo(o.workDir().resolve("criu-dump.conf"))
-        : Map.of();
+    Map<String, String> env = o.preDump() ? Map.of() : dev.ferry.agent.criu.CriuConfig.NONE
+        .forConnections(o.tcpEstablished(), true).writeTo(o.workDir().resolve("criu-dump.conf"));
     ProcessResult r = runner.run(spec(checkpointArgs(id, o)).withEnv(env));
     if (!r.succeeded()) {
       throw checkpointFailure(id, o, r);

@@ -132,6 +132,31 @@ class ContainerNetworkIT {
     }
   }
 
+  /** A migration that drops connections (tcp_established=false) closes them instead of being refused. */
+  @Test
+  void droppedConnectionsAreClosedAndTheServiceStaysReachable() throws Exception {
+    a.stub().createContainer(echoServer("drop"));
+    try (Client old = Client.connect(ADDRESS, PORT)) {
+      assertThat(old.echo("held")).isEqualTo("held");
+      var dump = a.stub().dump(DumpRequest.newBuilder().setMigration(migration("n3", 1)).setContainerId("drop").build());
+      var slot = b.stub().prepareRestore(PrepareRestoreRequest.newBuilder().setMigration(migration("n3", 1))
+          .setContainerId("drop").setSourceNode("neta").setExpectedBytes(dump.getImageBytes()).build());
+      a.sendTo(b, "n3", "drop", dump.getImageId(), slot.getTransferToken());
+      b.stub().restore(RestoreRequest.newBuilder().setMigration(migration("n3", 1)).setContainerId("drop")
+          .setImageId(slot.getImageId()).build());
+      String answer;
+      try {
+        answer = old.echo("dropped?");
+      } catch (IOException reset) {
+        answer = null;
+      }
+      assertThat(answer).as("the dropped connection is closed, not carried").isNull();
+    }
+    try (Client fresh = Client.connect(ADDRESS, PORT)) {
+      assertThat(fresh.echo("new")).as("new connections reach the container on the target").isEqualTo("new");
+    }
+  }
+
   private CreateContainerRequest echoServer(String id) {
     return CreateContainerRequest.newBuilder().setContainerId(id).setRootfsPath(rootfs.toString())
         .addAllArgs(List.of("/bin/nc", "-ll", "-p", Integer.toString(PORT), "-e", "/bin/cat")).setStart(true).build();
