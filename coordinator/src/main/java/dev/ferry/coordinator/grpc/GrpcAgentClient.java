@@ -78,13 +78,14 @@ public final class GrpcAgentClient implements AgentClient {
   @Override
   public DumpInfo dump(MigrationRef ref, String containerId, int parentRound, boolean tcpEstablished) {
     return AgentMapper.dump(call("Dump", () -> stub.dump(DumpRequest.newBuilder().setMigration(context(ref))
-        .setContainerId(containerId).setParentRound(parentRound).setTcpEstablished(tcpEstablished).build())), "");
+        .setContainerId(containerId).setParentRound(parentRound).setTcpEstablished(tcpEstablished)
+        .setCloseTcpConnections(!tcpEstablished).build())), ""); // not carried: dropped (MigrateRequest.drop_tcp_connections)
   }
 
   @Override
   public DumpInfo lazyDump(MigrationRef ref, String containerId, boolean tcpEstablished) {
     var r = call("LazyDump", () -> stub.lazyDump(LazyDumpRequest.newBuilder().setMigration(context(ref))
-        .setContainerId(containerId).setTcpEstablished(tcpEstablished).build()));
+        .setContainerId(containerId).setTcpEstablished(tcpEstablished).setCloseTcpConnections(!tcpEstablished).build()));
     return AgentMapper.dump(r.getDump(), r.getPageServerAddress() + ":" + r.getPageServerPort());
   }
 

@@ -39,12 +39,14 @@ public final class DumpStep {
     this.clock = clock;
   }
 
-  public DumpResult dump(MigrationContext ctx, ContainerId id, boolean leaveRunning, boolean tcpEstablished, int parentRound) {
+  public DumpResult dump(MigrationContext ctx, ContainerId id, boolean leaveRunning, boolean tcpEstablished,
+      boolean closeConnections, int parentRound) {
     ContainerView before = RunningCheck.require(containers, id, "dump");
     String imageId = leaveRunning ? "trial" : FINAL_IMAGE;
     Path images = ImageDir.prepare(runner, layout.images(id, imageId));
     Path work = ImageDir.prepare(runner, layout.work(id, imageId));
-    CheckpointOptions options = CheckpointOptions.dump(images, work).withTcpEstablished(tcpEstablished);
+    CheckpointOptions options = CheckpointOptions.dump(images, work).withTcpEstablished(tcpEstablished)
+        .closingConnections(closeConnections);
     if (parentRound > 0) {
       options = options.withParent(Path.of("..", PreDumpStep.roundImage(parentRound)));
     }

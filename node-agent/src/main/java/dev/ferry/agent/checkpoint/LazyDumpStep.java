@@ -62,7 +62,8 @@ public final class LazyDumpStep {
    * @param address where the page server listens; blank for this node's advertised address
    * @param port    its port; 0 for a free one
    */
-  public Started lazyDump(MigrationContext ctx, ContainerId id, boolean tcpEstablished, String address, int port) {
+  public Started lazyDump(MigrationContext ctx, ContainerId id, boolean tcpEstablished, boolean closeConnections,
+      String address, int port) {
     address = address == null || address.isBlank() ? defaultAddress : address;
     port = port == 0 ? Ports.free() : port;
     Feature lazy = capabilities.get(false).lazyPages();
@@ -78,12 +79,13 @@ public final class LazyDumpStep {
     Path work = ImageDir.prepare(runner, layout.work(id, LAZY_IMAGE));
     ContainerRecord record = before.record().withImage(LAZY_IMAGE, ctx.migrationId());
     ContainerStore.write(images.resolve(ContainerRecord.FILE_IN_IMAGES), record.with(Lifecycle.RUNNING));
-    CheckpointOptions options = CheckpointOptions.dump(images, work).withTcpEstablished(tcpEstablished);
+    CheckpointOptions options = CheckpointOptions.dump(images, work).withTcpEstablished(tcpEstablished)
+        .closingConnections(closeConnections);
 
     Instant frozenAt = clock.instant();
     long start = System.nanoTime();
     RunningProcess dump = crun.startCheckpoint(id, options,
-        CriuConfig.lazyDump(address, port).forConnections(tcpEstablished, true)
+        CriuConfig.lazyDump(address, port).forDump(tcpEstablished, closeConnections)
             .writeTo(work.resolve("criu-lazy-dump.conf")), PAGE_SERVER_LIFETIME);
     if (!awaitPageServer(dump, port)) {
       Optional<dev.ferry.process.ProcessResult> ended = dump.await(Duration.ZERO);

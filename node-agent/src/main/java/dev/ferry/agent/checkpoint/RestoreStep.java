@@ -13,6 +13,7 @@ import dev.ferry.agent.criu.CriuConfig;
 import dev.ferry.agent.clock.ClockJumps;
 import dev.ferry.agent.clock.ClockPolicyRestore;
 import dev.ferry.timesync.ClockPolicy;
+import dev.ferry.agent.runtime.CheckpointOptions;
 import dev.ferry.agent.runtime.ContainerId;
 import dev.ferry.agent.runtime.CrunCommands;
 import dev.ferry.process.RunningProcess;
@@ -88,7 +89,10 @@ public final class RestoreStep {
 
   private RestoreResult crunRestore(ContainerId id, ContainerRecord record, Path images, Path work, boolean tcp, PageSource lazyFrom,
       ClockPolicy policy, Instant frozenAt) {
-    CriuConfig config = CriuConfig.NONE.forConnections(tcp, false);
+    // A dump that closed the connections needs a restore that says so; otherwise carry whatever was dumped.
+    boolean closed = Files.exists(images.resolve(CheckpointOptions.CONNECTIONS_CLOSED));
+    CriuConfig config = closed ? CriuConfig.NONE.withTcpClose() : CriuConfig.NONE;
+    tcp = tcp && !closed;
     if (lazyFrom != null) {
       startLazyPagesDaemon(id, images, work, lazyFrom);
       config = config.withLazyPages();

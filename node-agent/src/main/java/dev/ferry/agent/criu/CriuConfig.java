@@ -43,13 +43,14 @@ public record CriuConfig(List<String> lines) {
     return with("skip-in-flight");
   }
 
-  /**
-   * What a dump or restore does with open TCP connections: carried (with {@link #withSkipInFlight()};
-   * crun's --tcp-established does the rest) or, when the migration drops them, closed: the
-   * container's peers see a reset instead of the whole dump being refused.
-   */
-  public CriuConfig forConnections(boolean carry, boolean dumping) {
-    return carry ? (dumping ? withSkipInFlight() : this) : with("tcp-close");
+  /** The migration drops open TCP connections: closed on dump and restore, their peers see a reset. */
+  public CriuConfig withTcpClose() {
+    return with("tcp-close");
+  }
+
+  /** A dump's config for how it treats open TCP connections. */
+  public CriuConfig forDump(boolean tcpEstablished, boolean closeConnections) {
+    return closeConnections ? withTcpClose() : tcpEstablished ? withSkipInFlight() : this;
   }
 
   /** CRIU runs this script at every restore stage, with the stage in CRTOOLS_SCRIPT_ACTION. */

@@ -78,14 +78,14 @@ public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
   @Override
   public void dump(DumpRequest req, StreamObserver<DumpResult> out) {
     unary(out, Phase.PHASE_FREEZE_AND_DUMP, req.getContainerId(), () -> map.dump(steps.dump().dump(admit(req.getMigration()),
-        AgentMapper.containerId(req.getContainerId()), req.getLeaveRunning(), req.getTcpEstablished(), req.getParentRound())));
+        AgentMapper.containerId(req.getContainerId()), req.getLeaveRunning(), req.getTcpEstablished(), req.getCloseTcpConnections(), req.getParentRound())));
   }
 
   @Override
   public void lazyDump(LazyDumpRequest req, StreamObserver<LazyDumpResult> out) {
     unary(out, Phase.PHASE_FREEZE_AND_DUMP, req.getContainerId(), () -> {
       LazyDumpStep.Started s = steps.lazyDump().lazyDump(admit(req.getMigration()), AgentMapper.containerId(req.getContainerId()),
-          req.getTcpEstablished(), req.getPageServerAddress(), req.getPageServerPort());
+          req.getTcpEstablished(), req.getCloseTcpConnections(), req.getPageServerAddress(), req.getPageServerPort());
       return LazyDumpResult.newBuilder().setDump(map.dump(s.dump())).setPageServerAddress(s.address()).setPageServerPort(s.port()).build();
     });
   }

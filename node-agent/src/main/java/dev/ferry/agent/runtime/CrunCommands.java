@@ -107,10 +107,22 @@ public final class CrunCommands {
     }
   }
 
+  /** The restore of these images must close connections too (CRIU refuses otherwise): the images say so. */
+  private static void markClosedConnections(CheckpointOptions o) {
+    if (o.closeConnections()) {
+      try {
+        java.nio.file.Files.writeString(o.imageDir().resolve(CheckpointOptions.CONNECTIONS_CLOSED), "tcp-close\n");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
   /** Runs {@code crun checkpoint}; a failure carries CRIU's log from the work directory. */
   public ProcessResult checkpoint(ContainerId id, CheckpointOptions o) {
     Map<String, String> env = o.preDump() ? Map.of() : dev.ferry.agent.criu.CriuConfig.NONE
-        .forConnections(o.tcpEstablished(), true).writeTo(o.workDir().resolve("criu-dump.conf"));
+        .forDump(o.tcpEstablished(), o.closeConnections()).writeTo(o.workDir().resolve("criu-dump.conf"));
+    markClosedConnections(o);
     ProcessResult r = runner.run(spec(checkpointArgs(id, o)).withEnv(env));
     if (!r.succeeded()) {
       throw checkpointFailure(id, o, r);
@@ -123,6 +135,7 @@ public final class CrunCommands {
    * running as CRIU's page server until the target pulled every page.
    */
   public RunningProcess startCheckpoint(ContainerId id, CheckpointOptions o, Map<String, String> env, Duration maxLifetime) {
+    markClosedConnections(o);
     return runner.start(spec(checkpointArgs(id, o)).withEnv(env).withTimeout(maxLifetime));
   }
 

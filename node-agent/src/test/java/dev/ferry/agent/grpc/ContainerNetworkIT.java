@@ -132,13 +132,14 @@ class ContainerNetworkIT {
     }
   }
 
-  /** A migration that drops connections (tcp_established=false) closes them instead of being refused. */
+  /** A migration that drops connections (close_tcp_connections) closes them instead of being refused. */
   @Test
   void droppedConnectionsAreClosedAndTheServiceStaysReachable() throws Exception {
     a.stub().createContainer(echoServer("drop"));
     try (Client old = Client.connect(ADDRESS, PORT)) {
       assertThat(old.echo("held")).isEqualTo("held");
-      var dump = a.stub().dump(DumpRequest.newBuilder().setMigration(migration("n3", 1)).setContainerId("drop").build());
+      var dump = a.stub().dump(DumpRequest.newBuilder().setMigration(migration("n3", 1)).setContainerId("drop")
+          .setCloseTcpConnections(true).build());
       var slot = b.stub().prepareRestore(PrepareRestoreRequest.newBuilder().setMigration(migration("n3", 1))
           .setContainerId("drop").setSourceNode("neta").setExpectedBytes(dump.getImageBytes()).build());
       a.sendTo(b, "n3", "drop", dump.getImageId(), slot.getTransferToken());
