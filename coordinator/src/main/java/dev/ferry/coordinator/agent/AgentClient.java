@@ -56,7 +56,12 @@ public interface AgentClient {
 
   record Checkpointability(boolean checkpointable, List<String> obstacles) {}
 
-  record ContainerView(String containerId, String state, long rssBytes) {
+  /** @param address the container's address for life; "" when it has none */
+  record ContainerView(String containerId, String state, long rssBytes, String address) {
+    public ContainerView(String containerId, String state, long rssBytes) {
+      this(containerId, state, rssBytes, "");
+    }
+
     public boolean running() {
       return "RUNNING".equals(state);
     }

@@ -138,6 +138,10 @@ public final class CommandRunner {
       return refused(Reason.NOT_CHECKPOINTABLE, "container " + c.containerId() + " cannot be checkpointed: "
           + String.join("; ", check.obstacles()));
     }
+    var unfit = NetworkFit.problem(c.containerId(), ct.address(), c.targetNode(), target.containerNetwork());
+    if (unfit.isPresent()) {
+      return refused(Reason.CAPABILITY_MISSING, unfit.get());
+    }
     if (target.memoryAvailableBytes() < ct.rssBytes()) {
       return refused(Reason.INSUFFICIENT_RESOURCES, c.targetNode() + " has " + (target.memoryAvailableBytes() >> 20)
           + " MiB free, the container uses " + (ct.rssBytes() >> 20) + " MiB");

@@ -10,7 +10,19 @@ public record NodeCapabilities(
     Feature timeNamespaces,
     int cpuCount,
     long memoryAvailableBytes,
-    long diskAvailableBytes) {
+    long diskAvailableBytes,
+    String containerNetwork) {
+
+  public NodeCapabilities {
+    containerNetwork = containerNetwork == null ? "" : containerNetwork;
+  }
+
+  /** A node without a container network (its containers have private namespaces). */
+  public NodeCapabilities(String node, String criuVersion, String kernel, Feature dirtyTracking, Feature lazyPages,
+      Feature timeNamespaces, int cpuCount, long memoryAvailableBytes, long diskAvailableBytes) {
+    this(node, criuVersion, kernel, dirtyTracking, lazyPages, timeNamespaces, cpuCount, memoryAvailableBytes,
+        diskAvailableBytes, "");
+  }
 
   public String summary() {
     return node + ": kernel " + kernel + ", criu " + criuVersion

@@ -28,14 +28,15 @@ public final class AgentMapper {
   public static NodeCapabilities capabilities(Capabilities c) {
     return new NodeCapabilities(c.getNode(), c.getCriuVersion(), c.getKernel(), feature(c.getDirtyTracking()),
         feature(c.getLazyPages()), feature(c.getTimeNamespaces()), c.getCpuCount(), c.getMemoryAvailableBytes(),
-        c.getDiskAvailableBytes());
+        c.getDiskAvailableBytes(), c.getContainerNetwork());
   }
 
   public static Capabilities capabilities(NodeCapabilities c) {
     return Capabilities.newBuilder().setNode(c.node()).setCriuVersion(c.criuVersion()).setKernel(c.kernel())
         .setDirtyTracking(feature(c.dirtyTracking())).setLazyPages(feature(c.lazyPages()))
         .setTimeNamespaces(feature(c.timeNamespaces())).setCpuCount(c.cpuCount())
-        .setMemoryAvailableBytes(c.memoryAvailableBytes()).setDiskAvailableBytes(c.diskAvailableBytes()).build();
+        .setMemoryAvailableBytes(c.memoryAvailableBytes()).setDiskAvailableBytes(c.diskAvailableBytes())
+        .setContainerNetwork(c.containerNetwork()).build();
   }
 
   private static Feature feature(dev.ferry.proto.v1.Feature f) {
@@ -53,7 +54,7 @@ public final class AgentMapper {
 
   static AgentClient.ContainerView container(ContainerInfo c) {
     return new AgentClient.ContainerView(c.getContainerId(), c.getState().name().replace("CONTAINER_STATE_", ""),
-        c.getRssBytes());
+        c.getRssBytes(), c.getAddress());
   }
 
   static AgentClient.DumpInfo dump(DumpResult d, String pageServer) {

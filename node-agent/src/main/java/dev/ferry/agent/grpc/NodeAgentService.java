@@ -25,7 +25,8 @@ public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
 
   @Override
   public void getCapabilities(GetCapabilitiesRequest req, StreamObserver<Capabilities> out) {
-    unary(out, Phase.PHASE_PREFLIGHT, () -> map.capabilities(steps.capabilities().get(req.getRefresh())));
+    unary(out, Phase.PHASE_PREFLIGHT, () -> map.capabilities(steps.capabilities().get(req.getRefresh())).toBuilder()
+        .setContainerNetwork(steps.containers().networking().network()).build());
   }
 
   @Override

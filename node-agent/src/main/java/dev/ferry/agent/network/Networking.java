@@ -32,6 +32,11 @@ public final class Networking {
     return networks != null;
   }
 
+  /** The container network's CIDR, or "" without one (what the coordinator's preflight compares). */
+  public String network() {
+    return enabled() ? networks.config().network() : "";
+  }
+
   /** A new container's address, when this node has a container network. */
   public Optional<Attachment> allocate(ContainerId id) {
     return enabled() ? Optional.of(addresses.allocate(id, networks.config().network())) : Optional.empty();

@@ -48,7 +48,8 @@ public final class Registrar implements AutoCloseable {
       try {
         var deadline = coordinator.withDeadlineAfter(interval.toMillis(), TimeUnit.MILLISECONDS);
         deadline.registerNode(RegisterNodeRequest.newBuilder().setNode(steps.node()).setAddress(advertisedAddress)
-            .setCapabilities(map.capabilities(steps.capabilities().get(false)).toBuilder().setAgentAddress(advertisedAddress))
+            .setCapabilities(map.capabilities(steps.capabilities().get(false)).toBuilder().setAgentAddress(advertisedAddress)
+                .setContainerNetwork(steps.containers().networking().network()))
             .build());
         deadline.reportContainers(ReportContainersRequest.newBuilder().setNode(steps.node())
             .addAllContainers(steps.containers().list().stream().map(map::container).toList()).build());
