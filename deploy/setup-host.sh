@@ -57,7 +57,7 @@ apt_install ca-certificates iptables iproute2 busybox-static gcc libc6-dev make 
 # crun loads libcriu.so.2 at checkpoint time, so the library must match the CLI.
 criu_ok() {
   command -v criu >/dev/null && dpkg --compare-versions "$(criu --version | sed -n 's/^Version: //p')" ge 4.2 \
-    && ldconfig -p | grep -q 'libcriu\.so\.2 '
+    && ldconfig -p | grep -c 'libcriu\.so\.2 ' >/dev/null  # not grep -q: with pipefail, an early exit fails ldconfig (SIGPIPE)
 }
 if ! criu_ok; then
   log "installing CRIU from forky"
@@ -66,7 +66,7 @@ if ! criu_ok; then
 fi
 criu_ok || die "CRIU >= 4.2 is required (found: $(criu --version 2>&1 | head -1))."
 
-crun_ok() { command -v crun >/dev/null && dpkg --compare-versions "$(crun --version | sed -n 's/^crun version //p')" ge 1.21 && crun --version | grep -q '+CRIU'; }
+crun_ok() { command -v crun >/dev/null && dpkg --compare-versions "$(crun --version | sed -n 's/^crun version //p')" ge 1.21 && crun --version | grep -c '+CRIU' >/dev/null; }
 if ! crun_ok; then
   log "installing crun from trixie"
   if [[ "$codename" == bookworm ]]; then apt_install -t trixie crun; else apt_install crun; fi
