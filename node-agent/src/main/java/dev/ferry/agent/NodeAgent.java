@@ -62,7 +62,7 @@ public final class NodeAgent {
     ContainerManager containers = new ContainerManager(layout, new ContainerStore(layout), crun,
         new OciConfig(new StdioShim(busybox), cgroupParent), new ProcInspector(cgroupParent), runner, clock, networking.apply(layout));
     PageServers pageServers = new PageServers();
-    Admissions admissions = new Admissions();
+    Admissions admissions = new Admissions(layout.stateDir().resolve("admissions"));
     RestoreStep restore = new RestoreStep(layout, containers, crun, criu, pageServers, clock,
         new dev.ferry.agent.clock.ClockPolicyRestore(runner, dev.ferry.agent.clock.HostClock.SYSTEM, new dev.ferry.agent.clock.ResumeBudget()));
     return new AgentSteps(node, probe, containers,

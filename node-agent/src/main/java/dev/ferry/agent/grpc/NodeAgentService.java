@@ -104,9 +104,11 @@ public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
   public void restore(RestoreRequest req, StreamObserver<RestoreResult> out) {
     unary(out, Phase.PHASE_RESTORE, req.getContainerId(), () -> {
       RestoreStep.PageSource lazy = req.getLazy() ? new RestoreStep.PageSource(req.getPageServerAddress(), req.getPageServerPort()) : null;
-      return map.restore(steps.restore().restore(admit(req.getMigration()), AgentMapper.containerId(req.getContainerId()),
+      var restored = steps.restore().restore(admit(req.getMigration()), AgentMapper.containerId(req.getContainerId()),
           req.getImageId(), req.getTcpEstablished(), lazy, AgentMapper.clockPolicy(req.getClockPolicy()),
-          req.hasFrozenAt() ? AgentMapper.instant(req.getFrozenAt()) : null));
+          req.hasFrozenAt() ? AgentMapper.instant(req.getFrozenAt()) : null);
+      steps.admissions().close(req.getMigration().getMigrationId()); // restored: nothing more may arrive for it
+      return map.restore(restored);
     });
   }
 
