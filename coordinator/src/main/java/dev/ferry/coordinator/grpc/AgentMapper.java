@@ -64,7 +64,7 @@ public final class AgentMapper {
 
   static dev.ferry.coordinator.fsm.ClockJumps clockJumps(dev.ferry.proto.v1.ClockJumps j) {
     var policy = j.getPolicy() == ClockPolicy.CLOCK_POLICY_UNSPECIFIED || j.getPolicy() == ClockPolicy.UNRECOGNIZED ? null
-        : dev.ferry.coordinator.fsm.ClockPolicy.valueOf(j.getPolicy().name().substring("CLOCK_POLICY_".length()));
+        : ApiMapper.clockPolicy(j.getPolicy());
     return new dev.ferry.coordinator.fsm.ClockJumps(duration(j.getMonotonic()), duration(j.getBoottime()),
         duration(j.getRealtime()), duration(j.getBlackout()), policy, j.getFallbackReason());
   }

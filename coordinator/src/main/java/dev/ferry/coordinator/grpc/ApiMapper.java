@@ -76,7 +76,7 @@ public final class ApiMapper {
         .setMigrationId(m.id()).setContainerId(m.containerId()).setSourceNode(m.sourceNode())
         .setTargetNode(m.targetNode()).setPhase(phase(m.phase()))
         .setRequestedStrategy(Strategy.valueOf("STRATEGY_" + m.spec().strategy().name()))
-        .setClockPolicy(ClockPolicy.valueOf("CLOCK_POLICY_" + m.spec().clockPolicy().name()))
+        .setClockPolicy(AgentMapper.clockPolicy(m.spec().clockPolicy()))
         .setDowntimeBudget(duration(m.spec().downtimeBudget()))
         .setCreatedAt(timestamp(m.createdAt())).setUpdatedAt(timestamp(m.updatedAt()))
         .setStopReason(m.stopReason()).setPriority(m.spec().priority()).setPlacementReason(m.placementReason())
@@ -149,7 +149,7 @@ public final class ApiMapper {
           .setBoottime(duration(j.boottime())).setRealtime(duration(j.realtime())).setBlackout(duration(j.blackout()))
           .setFallbackReason(j.fallbackReason());
       if (j.policy() != null) {
-        jumps.setPolicy(dev.ferry.proto.v1.ClockPolicy.valueOf("CLOCK_POLICY_" + j.policy().name()));
+        jumps.setPolicy(AgentMapper.clockPolicy(j.policy()));
       }
       b.setClockJumps(jumps);
     }

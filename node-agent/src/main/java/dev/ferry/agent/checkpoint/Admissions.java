@@ -29,11 +29,6 @@ public final class Admissions {
   private final Map<String, Admission> byMigration = new ConcurrentHashMap<>();
   private final Path dir;
 
-  /** Admissions that live only in memory (tests of the receiver). */
-  public Admissions() {
-    this.dir = null;
-  }
-
   /** Admissions kept in {@code dir}; those already there (an earlier run of this agent) are loaded. */
   public Admissions(Path dir) {
     this.dir = dir;
@@ -68,19 +63,14 @@ public final class Admissions {
 
   public void close(String migrationId) {
     byMigration.remove(migrationId);
-    if (dir != null) {
-      try {
-        Files.deleteIfExists(file(migrationId));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+    try {
+      Files.deleteIfExists(file(migrationId));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
   private void persist(Admission a) {
-    if (dir == null) {
-      return;
-    }
     try {
       Path tmp = Files.createTempFile(dir, "admission-", ".tmp",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

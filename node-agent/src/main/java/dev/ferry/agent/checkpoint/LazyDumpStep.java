@@ -85,7 +85,7 @@ public final class LazyDumpStep {
     Instant frozenAt = clock.instant();
     long start = System.nanoTime();
     RunningProcess dump = crun.startCheckpoint(id, options,
-        CriuConfig.lazyDump(address, port).forDump(tcpEstablished, closeConnections)
+        CriuConfig.lazyDump(address, port).forDump(options.tcpEstablished(), options.closeConnections())
             .writeTo(work.resolve("criu-lazy-dump.conf")), PAGE_SERVER_LIFETIME);
     if (!awaitPageServer(dump, port)) {
       Optional<dev.ferry.process.ProcessResult> ended = dump.await(Duration.ZERO);
