@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import dev.ferry.proto.v1.ClockPolicy;
+import dev.ferry.proto.v1.NonConvergence;
 import dev.ferry.proto.v1.Strategy;
 
 /** The enumerated option values of the command line and their ferry.v1 counterparts. */
@@ -28,6 +29,18 @@ final class Choices {
     final ClockPolicy proto;
 
     ClockPolicyChoice(ClockPolicy proto) {
+      this.proto = proto;
+    }
+  }
+
+  enum NonConvergenceChoice {
+    FREEZE(NonConvergence.NON_CONVERGENCE_FREEZE),
+    THROTTLE(NonConvergence.NON_CONVERGENCE_THROTTLE),
+    POSTCOPY(NonConvergence.NON_CONVERGENCE_POSTCOPY);
+
+    final NonConvergence proto;
+
+    NonConvergenceChoice(NonConvergence proto) {
       this.proto = proto;
     }
   }

@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import dev.ferry.cli.Choices.ClockPolicyChoice;
+import dev.ferry.cli.Choices.NonConvergenceChoice;
 import dev.ferry.cli.Choices.OutputFormat;
 import dev.ferry.cli.Choices.StrategyChoice;
 import dev.ferry.proto.v1.MigrateRequest;
@@ -74,6 +75,11 @@ final class MigrateCommand implements Callable<Integer> {
   @Option(names = "--max-precopy-rounds", paramLabel = "N", description = "Upper bound on pre-copy rounds.")
   Integer maxPrecopyRounds;
 
+  @Option(names = "--on-non-convergence", paramLabel = "freeze|throttle|postcopy", defaultValue = "freeze",
+      description = "When pre-copy rounds stop converging: freeze anyway (over the budget), throttle the container's "
+          + "CPU and go on (auto-converge), or finish with post-copy. Default: ${DEFAULT-VALUE}.")
+  NonConvergenceChoice onNonConvergence;
+
   @Option(names = "--priority", paramLabel = "N", defaultValue = "0", description = "Queue priority; higher runs first.")
   int priority;
 
@@ -137,6 +143,7 @@ final class MigrateCommand implements Callable<Integer> {
     var request = MigrateRequest.newBuilder()
         .setContainerId(container)
         .setStrategy(strategy.proto)
+        .setOnNonConvergence(onNonConvergence.proto)
         .setClockPolicy(clockPolicy.proto)
         .setPriority(priority)
         .setDropTcpConnections(dropTcp)

@@ -5,6 +5,7 @@ import dev.ferry.agent.capability.CriuTrials;
 import dev.ferry.agent.checkpoint.AbortRestoreStep;
 import dev.ferry.agent.checkpoint.Admissions;
 import dev.ferry.agent.checkpoint.CheckpointabilityCheck;
+import dev.ferry.agent.checkpoint.CpuThrottle;
 import dev.ferry.agent.checkpoint.DumpStep;
 import dev.ferry.agent.checkpoint.EpochGuard;
 import dev.ferry.agent.checkpoint.FinalizeStep;
@@ -65,14 +66,16 @@ public final class NodeAgent {
     Admissions admissions = new Admissions(layout.stateDir().resolve("admissions"));
     RestoreStep restore = new RestoreStep(layout, containers, crun, criu, pageServers, clock,
         new dev.ferry.agent.clock.ClockPolicyRestore(runner, dev.ferry.agent.clock.HostClock.SYSTEM, new dev.ferry.agent.clock.ResumeBudget()));
+    CpuThrottle throttle = new CpuThrottle(layout, containers, crun);
     return new AgentSteps(node, probe, containers,
         new CheckpointabilityCheck(containers),
-        new PreDumpStep(layout, containers, crun, probe, runner, clock),
-        new DumpStep(layout, containers, crun, runner, clock),
-        new LazyDumpStep(layout, containers, crun, probe, pageServers, runner, clock, Duration.ofSeconds(30), advertisedHost),
+        new PreDumpStep(layout, containers, crun, probe, throttle, runner, clock),
+        new DumpStep(layout, containers, crun, throttle, runner, clock),
+        new LazyDumpStep(layout, containers, crun, probe, throttle, pageServers, runner, clock, Duration.ofSeconds(30),
+            advertisedHost),
         new PrepareRestoreStep(layout, containers, admissions),
         restore,
-        new ResumeOnSourceStep(layout, containers, crun, restore, pageServers),
+        new ResumeOnSourceStep(layout, containers, crun, restore, pageServers, throttle),
         new FinalizeStep(containers, pageServers, Duration.ofMinutes(10)),
         new AbortRestoreStep(containers, pageServers, admissions),
         new EpochGuard(),

@@ -48,6 +48,11 @@ public record NodeLayout(Path stateDir) {
     return containerDir(id).resolve("container.json");
   }
 
+  /** Present while auto-converge holds the container's CPU below its own limit (survives an agent restart). */
+  public Path cpuThrottleMarker(ContainerId id) {
+    return containerDir(id).resolve("cpu-throttled");
+  }
+
   public Path crunLog(ContainerId id) {
     return containerDir(id).resolve("crun.log");
   }

@@ -26,7 +26,8 @@ public interface AgentClient {
   TargetSlot prepareRestore(MigrationRef ref, String containerId, String sourceNode, long expectedBytes);
 
   /** PreDump round {@code round}; the container keeps running. */
-  DumpInfo preDump(MigrationRef ref, String containerId, int round);
+  /** @param cpuThrottlePercent auto-converge's cap on the container's CPU before the round; 0: none */
+  DumpInfo preDump(MigrationRef ref, String containerId, int round, int cpuThrottlePercent);
 
   /** Dump (freeze and final dump), on top of pre-dump {@code parentRound} when above 0. */
   DumpInfo dump(MigrationRef ref, String containerId, int parentRound, boolean tcpEstablished);

@@ -62,8 +62,8 @@ public final class ResilientAgents implements Agents {
     }
 
     @Override
-    public DumpInfo preDump(MigrationRef ref, String containerId, int round) {
-      return policy.call(node, "PreDump", false, longLimit, () -> agent().preDump(ref, containerId, round));
+    public DumpInfo preDump(MigrationRef ref, String containerId, int round, int cpuThrottlePercent) {
+      return policy.call(node, "PreDump", false, longLimit, () -> agent().preDump(ref, containerId, round, cpuThrottlePercent));
     }
 
     @Override

@@ -76,11 +76,11 @@ public final class CommandRunner {
       }
       case Command.PreDumpOnSource c -> {
         AgentClient src = agents.of(c.sourceNode());
-        DumpInfo dump = src.preDump(ref, c.containerId(), c.round());
+        DumpInfo dump = src.preDump(ref, c.containerId(), c.round(), c.cpuThrottlePercent());
         TransferInfo sent = src.sendImages(ref, c.containerId(), dump.imageId(), agents.address(c.targetNode()),
             c.transferToken(), ImageKind.PRECOPY_ROUND, bytes -> { });
         yield new Event.RoundDumped(new PrecopyRound(c.round(), dump.bytes(), dump.pages(),
-            dump.duration().plus(sent.duration()), sent.bytesPerSecond()));
+            dump.duration().plus(sent.duration()), sent.bytesPerSecond(), c.cpuThrottlePercent()));
       }
       case Command.DumpOnSource c -> {
         AgentClient src = agents.of(c.sourceNode());
@@ -146,7 +146,8 @@ public final class CommandRunner {
       return refused(Reason.INSUFFICIENT_RESOURCES, c.targetNode() + " has " + (target.memoryAvailableBytes() >> 20)
           + " MiB free, the container uses " + (ct.rssBytes() >> 20) + " MiB");
     }
-    return switch (chooser.choose(c.requested(), source, target, ct.rssBytes(), c.downtimeBudget())) {
+    return switch (chooser.choose(c.requested(), c.onNonConvergence(), source, target, ct.rssBytes(),
+        c.downtimeBudget())) {
       case StrategyChooser.Chosen(var choice) ->
           new Event.PreflightPassed(source.summary() + "; " + target.summary(), choice);
       case StrategyChooser.Refusal(var failure) -> new Event.PreflightFailed(failure);

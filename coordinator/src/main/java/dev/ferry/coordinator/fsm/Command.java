@@ -10,13 +10,13 @@ public sealed interface Command {
 
   /** Capabilities of both nodes, checkpointability of the container, clock skew. */
   record RunPreflight(String containerId, String sourceNode, String targetNode, Strategy requested,
-      java.time.Duration downtimeBudget) implements Command {}
+      java.time.Duration downtimeBudget, NonConvergence onNonConvergence) implements Command {}
 
   record PrepareTarget(String containerId, String sourceNode, String targetNode) implements Command {}
 
-  /** Pre-dump round {@code round} on the source and stream it to the target. */
+  /** Pre-dump round {@code round} on the source (its CPU capped first if auto-converge says so) and stream it to the target. */
   record PreDumpOnSource(String containerId, String sourceNode, String targetNode, int round,
-      String transferToken) implements Command {}
+      String transferToken, int cpuThrottlePercent) implements Command {}
 
   /** Freeze and final dump; {@code parentRound} 0 means no pre-copy parent; {@code lazy} is post-copy. */
   record DumpOnSource(String containerId, String sourceNode, int parentRound, boolean tcpEstablished,

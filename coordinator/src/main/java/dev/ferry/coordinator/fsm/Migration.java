@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param targetNode      empty until admitted
  * @param attempt         how many times the current phase's step has been retried
  * @param strategy        null until preflight chose one
+ * @param cpuThrottlePercent auto-converge's cap on the container's CPU for the next pre-copy round; 0: none
  * @param failure         the cause once it is rolling back or finished unsuccessfully, else null
  */
 public record Migration(
@@ -24,6 +25,7 @@ public record Migration(
     StrategyChoice strategy,
     List<PrecopyRound> rounds,
     String stopReason,
+    int cpuThrottlePercent,
     Artifacts artifacts,
     MigrationStats stats,
     Failure failure,
@@ -46,7 +48,7 @@ public record Migration(
 
   /** A new migration waiting in the queue. */
   public static Migration queued(String id, MigrationSpec spec, Instant now) {
-    return new Migration(id, spec, spec.requestedTarget(), "", new Phase.Queued(), 0, null, List.of(), "",
+    return new Migration(id, spec, spec.requestedTarget(), "", new Phase.Queued(), 0, null, List.of(), "", 0,
         Artifacts.NONE, MigrationStats.NONE, null, List.of(), now, now);
   }
 
@@ -72,6 +74,7 @@ public record Migration(
     private StrategyChoice strategy;
     private final List<PrecopyRound> rounds;
     private String stopReason;
+    private int cpuThrottlePercent;
     private Artifacts artifacts;
     private MigrationStats stats;
     private Failure failure;
@@ -87,6 +90,7 @@ public record Migration(
       strategy = m.strategy;
       rounds = new ArrayList<>(m.rounds);
       stopReason = m.stopReason;
+      cpuThrottlePercent = m.cpuThrottlePercent;
       artifacts = m.artifacts;
       stats = m.stats;
       failure = m.failure;
@@ -125,6 +129,11 @@ public record Migration(
       return this;
     }
 
+    public Builder cpuThrottle(int percent) {
+      cpuThrottlePercent = percent;
+      return this;
+    }
+
     public Builder artifacts(Artifacts a) {
       artifacts = a;
       return this;
@@ -152,7 +161,7 @@ public record Migration(
 
     public Migration build() {
       return new Migration(from.id, from.spec, targetNode, placementReason, phase, attempt, strategy, rounds,
-          stopReason, artifacts, stats, failure, history, from.createdAt, updatedAt);
+          stopReason, cpuThrottlePercent, artifacts, stats, failure, history, from.createdAt, updatedAt);
     }
   }
 }

@@ -117,9 +117,10 @@ public final class MigrationMachine {
       case Queued q -> List.of();
       case Planned p -> List.of();
       case Preflight p -> List.of(new Command.RunPreflight(ct, src, dst, m.spec().strategy(),
-          m.spec().downtimeBudget()));
+          m.spec().downtimeBudget(), m.spec().onNonConvergence()));
       case PrepareTarget p -> List.of(new Command.PrepareTarget(ct, src, dst));
-      case PreCopy(var round) -> List.of(new Command.PreDumpOnSource(ct, src, dst, round, a.transferToken()));
+      case PreCopy(var round) -> List.of(new Command.PreDumpOnSource(ct, src, dst, round, a.transferToken(),
+          m.cpuThrottlePercent()));
       case FreezeAndDump f -> List.of(new Command.DumpOnSource(ct, src, m.rounds().size(), tcp, postcopy(m)));
       case Transfer t -> List.of(new Command.StartTransfer(ct, src, dst, a.sourceImageId(), a.transferToken()));
       case Restore r -> List.of(new Command.RestoreOnTarget(ct, dst, a.targetImageId(), m.spec().clockPolicy(),
@@ -181,12 +182,34 @@ public final class MigrationMachine {
       case RoundDumped(var stats) -> {
         Migration withRound = m.toBuilder().addRound(stats).build();
         var stop = stopRule.decide(withRound.rounds(), m.spec().downtimeBudget(), m.spec().maxPrecopyRounds());
-        yield stop.stop()
+        if (!stop.stop()) {
+          yield enter(withRound, e, at, new PreCopy(p.round() + 1), b -> {});
+        }
+        yield stop.converged()
             ? enter(withRound, e, at, new FreezeAndDump(), b -> b.stopReason(stop.reason()))
-            : enter(withRound, e, at, new PreCopy(p.round() + 1), b -> {});
+            : notConverging(withRound, p, e, at, stop.reason());
       }
       default -> throw unreachable(m, e);
     });
+  }
+
+  /** The rounds stopped converging: the request's policy says freeze anyway, throttle the CPU, or go post-copy. */
+  private Decision notConverging(Migration m, PreCopy p, Event e, Instant at, String why) {
+    return switch (m.spec().onNonConvergence()) {
+      case FREEZE -> enter(m, e, at, new FreezeAndDump(), b -> b.stopReason(why + "; freezing anyway (policy freeze)"));
+      case POSTCOPY -> enter(m, e, at, new FreezeAndDump(), b -> b.stopReason(why + "; switching to post-copy")
+          .strategy(new StrategyChoice(Strategy.POSTCOPY, "switched from pre-copy after round " + p.round()
+              + " (policy postcopy): " + why)));
+      case THROTTLE -> {
+        int next = AutoConverge.next(m.cpuThrottlePercent());
+        boolean roundsLeft = m.rounds().size() < m.spec().maxPrecopyRounds();
+        yield next > 0 && roundsLeft
+            ? enter(m, e, at, new PreCopy(p.round() + 1), b -> b.cpuThrottle(next))
+            : enter(m, e, at, new FreezeAndDump(), b -> b.stopReason(why + "; freezing"
+                + (m.cpuThrottlePercent() > 0 ? " with the CPU throttled to " + m.cpuThrottlePercent() + "% (auto-converge)" : "")
+                + (roundsLeft ? ": the throttle is at its floor" : "")));
+      }
+    };
   }
 
   private Decision commit(Migration m, Event e, Instant at) {
@@ -297,7 +320,8 @@ public final class MigrationMachine {
       case StepFailed(var f) -> f.reason() + ": " + f.message();
       case CancelRequested(var reason) -> reason;
       case Timeout(var step, var limit) -> step + " exceeded " + limit.toMillis() + " ms";
-      case RoundDumped(var r) -> "round " + r.round() + ": " + r.dirtyBytes() + " bytes";
+      case RoundDumped(var r) -> "round " + r.round() + ": " + r.dirtyBytes() + " bytes"
+          + (r.cpuThrottlePercent() > 0 ? ", CPU throttled to " + r.cpuThrottlePercent() + "%" : "");
       case TransferCompleted(var raw, var wire) -> raw + " bytes, " + wire + " on the wire";
       default -> "";
     };

@@ -8,6 +8,7 @@ import java.util.Objects;
  *
  * @param requestedTarget empty: placement chooses
  * @param requestId       idempotency key from the client, or empty
+ * @param onNonConvergence what pre-copy does when its rounds stop converging
  */
 public record MigrationSpec(
     String containerId,
@@ -19,7 +20,8 @@ public record MigrationSpec(
     int priority,
     int maxPrecopyRounds,
     boolean dropTcpConnections,
-    String requestId) {
+    String requestId,
+    NonConvergence onNonConvergence) {
 
   public static final Duration DEFAULT_DOWNTIME_BUDGET = Duration.ofMillis(500);
   public static final int DEFAULT_MAX_ROUNDS = 5;
@@ -39,15 +41,16 @@ public record MigrationSpec(
       throw new IllegalArgumentException("max pre-copy rounds must be 1..100, was " + maxPrecopyRounds);
     }
     requestId = requestId == null ? "" : requestId;
+    onNonConvergence = onNonConvergence == null ? NonConvergence.FREEZE : onNonConvergence;
   }
 
   public static MigrationSpec of(String containerId, String sourceNode, String targetNode) {
     return new MigrationSpec(containerId, sourceNode, targetNode, Strategy.AUTO, ClockPolicy.SUSPEND,
-        null, 0, 0, false, "");
+        null, 0, 0, false, "", NonConvergence.FREEZE);
   }
 
   public MigrationSpec withStrategy(Strategy s) {
     return new MigrationSpec(containerId, sourceNode, requestedTarget, s, clockPolicy, downtimeBudget, priority,
-        maxPrecopyRounds, dropTcpConnections, requestId);
+        maxPrecopyRounds, dropTcpConnections, requestId, onNonConvergence);
   }
 }

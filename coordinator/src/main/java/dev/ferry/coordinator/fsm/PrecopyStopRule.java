@@ -13,16 +13,17 @@ public record PrecopyStopRule(Duration fixedCost, double growthLimit) {
 
   public static final PrecopyStopRule DEFAULT = new PrecopyStopRule(Duration.ofMillis(150), 0.10);
 
-  public record StopDecision(boolean stop, String reason) {}
+  /** {@code converged}: the final dump fits the budget; a stop without it is a non-convergence. */
+  public record StopDecision(boolean stop, boolean converged, String reason) {}
 
   public StopDecision decide(List<PrecopyRound> rounds, Duration budget, int maxRounds) {
     if (rounds.isEmpty()) {
-      return new StopDecision(false, "no round taken yet");
+      return new StopDecision(false, false, "no round taken yet");
     }
     PrecopyRound last = rounds.getLast();
     Duration estimate = estimateFinalDump(last);
     if (estimate.compareTo(budget) <= 0) {
-      return new StopDecision(true, "estimated final dump " + estimate.toMillis() + " ms (" + last.dirtyBytes()
+      return new StopDecision(true, true, "estimated final dump " + estimate.toMillis() + " ms (" + last.dirtyBytes()
           + " dirty bytes at " + mibPerSecond(last) + " MiB/s + " + fixedCost.toMillis() + " ms) fits the "
           + budget.toMillis() + " ms budget");
     }
@@ -30,15 +31,15 @@ public record PrecopyStopRule(Duration fixedCost, double growthLimit) {
       PrecopyRound prev = rounds.get(rounds.size() - 2);
       if (last.dirtyBytes() > prev.dirtyBytes() * (1.0 + growthLimit)) {
         long pct = Math.round(100.0 * (last.dirtyBytes() - prev.dirtyBytes()) / Math.max(1, prev.dirtyBytes()));
-        return new StopDecision(true, "dirty set grew " + pct + "% (" + prev.dirtyBytes() + " -> "
+        return new StopDecision(true, false, "dirty set grew " + pct + "% (" + prev.dirtyBytes() + " -> "
             + last.dirtyBytes() + " bytes) in round " + last.round() + ": not converging");
       }
     }
     if (rounds.size() >= maxRounds) {
-      return new StopDecision(true, "reached the limit of " + maxRounds + " rounds; estimated final dump "
+      return new StopDecision(true, false, "reached the limit of " + maxRounds + " rounds; estimated final dump "
           + estimate.toMillis() + " ms exceeds the " + budget.toMillis() + " ms budget");
     }
-    return new StopDecision(false, "estimated final dump " + estimate.toMillis() + " ms exceeds the "
+    return new StopDecision(false, false, "estimated final dump " + estimate.toMillis() + " ms exceeds the "
         + budget.toMillis() + " ms budget; another round");
   }
 

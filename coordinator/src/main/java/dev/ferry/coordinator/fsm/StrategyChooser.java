@@ -21,6 +21,23 @@ public record StrategyChooser(long assumedThroughputBytesPerSecond, Duration fix
 
   public Outcome choose(Strategy requested, NodeCapabilities source, NodeCapabilities target, long memoryBytes,
       Duration budget) {
+    return choose(requested, NonConvergence.FREEZE, source, target, memoryBytes, budget);
+  }
+
+  /** As above; a pre-copy that may switch to post-copy when it does not converge needs lazy pages too. */
+  public Outcome choose(Strategy requested, NonConvergence onNonConvergence, NodeCapabilities source,
+      NodeCapabilities target, long memoryBytes, Duration budget) {
+    Outcome outcome = chooseStrategy(requested, source, target, memoryBytes, budget);
+    if (outcome instanceof Chosen(var c) && c.strategy() == Strategy.PRECOPY
+        && onNonConvergence == NonConvergence.POSTCOPY && !lazy(source, target)) {
+      return refuse("pre-copy that switches to post-copy when it does not converge needs lazy pages on both nodes: "
+          + lazyMissing(source, target));
+    }
+    return outcome;
+  }
+
+  private Outcome chooseStrategy(Strategy requested, NodeCapabilities source, NodeCapabilities target,
+      long memoryBytes, Duration budget) {
     return switch (requested) {
       case PRECOPY -> source.dirtyTracking().available()
           ? chosen(Strategy.PRECOPY, "requested; " + source.node() + " tracks dirty memory")

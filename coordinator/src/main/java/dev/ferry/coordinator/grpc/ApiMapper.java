@@ -32,7 +32,16 @@ public final class ApiMapper {
   public static MigrationSpec spec(MigrateRequest r) {
     return new MigrationSpec(r.getContainerId(), r.getSourceNode(), r.getTargetNode(), strategy(r.getStrategy()),
         clockPolicy(r.getClockPolicy()), r.hasDowntimeBudget() ? duration(r.getDowntimeBudget()) : null,
-        r.getPriority(), r.getMaxPrecopyRounds(), r.getDropTcpConnections(), r.getRequestId());
+        r.getPriority(), r.getMaxPrecopyRounds(), r.getDropTcpConnections(), r.getRequestId(),
+        nonConvergence(r.getOnNonConvergence()));
+  }
+
+  public static dev.ferry.coordinator.fsm.NonConvergence nonConvergence(dev.ferry.proto.v1.NonConvergence n) {
+    return switch (n) {
+      case NON_CONVERGENCE_THROTTLE -> dev.ferry.coordinator.fsm.NonConvergence.THROTTLE;
+      case NON_CONVERGENCE_POSTCOPY -> dev.ferry.coordinator.fsm.NonConvergence.POSTCOPY;
+      case NON_CONVERGENCE_FREEZE, NON_CONVERGENCE_UNSPECIFIED, UNRECOGNIZED -> dev.ferry.coordinator.fsm.NonConvergence.FREEZE;
+    };
   }
 
   public static dev.ferry.coordinator.fsm.Strategy strategy(Strategy s) {
@@ -92,10 +101,13 @@ public final class ApiMapper {
       b.addHistory(PhaseTransition.newBuilder().setFrom(phase(c.from())).setTo(phase(c.to()))
           .setAt(timestamp(c.at())).setEvent(c.event()).setDetail(c.detail()));
     }
-    for (var r : m.rounds()) {
+    for (int i = 0; i < m.rounds().size(); i++) {
+      var r = m.rounds().get(i);
       b.addRounds(PrecopyRound.newBuilder().setRound(r.round()).setPagesWritten(r.pagesWritten())
           .setBytes(r.dirtyBytes()).setDuration(duration(r.duration()))
-          .setDirtyRateBytesPerSecond(r.throughputBytesPerSecond()));
+          .setDirtyRateBytesPerSecond(i == 0 ? 0 : r.dirtyRateSince(m.rounds().get(i - 1)))
+          .setThroughputBytesPerSecond(r.throughputBytesPerSecond())
+          .setCpuThrottlePercent(r.cpuThrottlePercent()));
     }
     if (m.failure() != null) {
       b.setError(error(m.failure(), failedIn(m)));

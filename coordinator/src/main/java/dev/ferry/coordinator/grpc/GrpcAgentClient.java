@@ -70,9 +70,9 @@ public final class GrpcAgentClient implements AgentClient {
   }
 
   @Override
-  public DumpInfo preDump(MigrationRef ref, String containerId, int round) {
+  public DumpInfo preDump(MigrationRef ref, String containerId, int round, int cpuThrottlePercent) {
     return AgentMapper.dump(call("PreDump", () -> stub.preDump(PreDumpRequest.newBuilder().setMigration(context(ref))
-        .setContainerId(containerId).setRound(round).build())), "");
+        .setContainerId(containerId).setRound(round).setCpuThrottlePercent(cpuThrottlePercent).build())), "");
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.ferry.coordinator.service;
 import dev.ferry.coordinator.fsm.ClockPolicy;
 import dev.ferry.coordinator.fsm.Failure;
 import dev.ferry.coordinator.fsm.Migration;
+import dev.ferry.coordinator.fsm.NonConvergence;
 import dev.ferry.coordinator.fsm.MigrationSpec;
 import dev.ferry.coordinator.fsm.Phase;
 import dev.ferry.coordinator.fsm.Reason;
@@ -84,7 +85,7 @@ public final class Coordinator {
     }
     MigrationSpec resolved = new MigrationSpec(spec.containerId(), ct.node(), spec.requestedTarget(),
         spec.strategy(), spec.clockPolicy(), spec.downtimeBudget(), spec.priority(), spec.maxPrecopyRounds(),
-        spec.dropTcpConnections(), spec.requestId());
+        spec.dropTcpConnections(), spec.requestId(), spec.onNonConvergence());
     Migration m = store.create(Migration.queued(ids.get(), resolved, clock.instant())).value();
     dispatcher.enqueue(m);
     return m;
@@ -142,7 +143,7 @@ public final class Coordinator {
     for (ContainerEntry ct : containers(node)) {
       try {
         Migration m = migrate(new MigrationSpec(ct.containerId(), node, "", strategy, clockPolicy, budget, 0, 0,
-            false, ""));
+            false, "", NonConvergence.FREEZE));
         items.add(new Evacuation.Item(ct.containerId(), m.id(), "", m.phase(), null));
       } catch (RuntimeException e) {
         items.add(new Evacuation.Item(ct.containerId(), "", "", null,

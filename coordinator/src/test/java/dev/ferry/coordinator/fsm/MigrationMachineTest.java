@@ -71,7 +71,7 @@ class MigrationMachineTest {
   void precopyKeepsGoingWhileTheEstimateExceedsTheBudget() {
     Decision d = step(Strategy.PRECOPY, pathTo(Phase.PreCopy.class), bigRound(1));
     assertThat(d.next().phase()).isEqualTo(new Phase.PreCopy(2));
-    assertThat(d.commands()).containsExactly(new Command.PreDumpOnSource("ct42", "node-a", "node-b", 2, "token-1"));
+    assertThat(d.commands()).containsExactly(new Command.PreDumpOnSource("ct42", "node-a", "node-b", 2, "token-1", 0));
   }
 
   @Test

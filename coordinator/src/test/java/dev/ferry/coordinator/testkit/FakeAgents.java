@@ -176,7 +176,7 @@ public final class FakeAgents implements Agents {
     }
 
     @Override
-    public DumpInfo preDump(MigrationRef ref, String containerId, int round) {
+    public DumpInfo preDump(MigrationRef ref, String containerId, int round, int cpuThrottlePercent) {
       enter("PreDump", ref);
       long bytes = round == 1 ? 64L << 20 : 1L << 20;
       return new DumpInfo("pre-" + round, round, bytes, bytes / 4096, Duration.ofMillis(20), null, "");

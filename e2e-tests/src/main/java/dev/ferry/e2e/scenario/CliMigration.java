@@ -32,12 +32,17 @@ public final class CliMigration {
 
   /** Creates the workload container on {@code node} and waits until its whole memory was verified once. */
   public void createWorkload(String node, String containerId, int memoryMiB) {
+    createWorkload(node, containerId, memoryMiB, 4);
+  }
+
+  /** As above, rewriting {@code dirtyMiBPerSecond} of its memory every second (what pre-copy has to chase). */
+  public void createWorkload(String node, String containerId, int memoryMiB, int dirtyMiBPerSecond) {
     Path rootfs = TestRootfs.build(cluster.workDir().resolve("rootfs-" + containerId));
     cluster.agent(node).stub().createContainer(CreateContainerRequest.newBuilder().setContainerId(containerId)
-        .setRootfsPath(rootfs.toString()).addAllArgs(TestRootfs.workloadArgs(memoryMiB, 4, 5)).setStart(true)
+        .setRootfsPath(rootfs.toString()).addAllArgs(TestRootfs.workloadArgs(memoryMiB, dirtyMiBPerSecond, 5)).setStart(true)
         .setLimits(dev.ferry.proto.v1.ResourceLimits.newBuilder().setMemoryLimitBytes((long) (memoryMiB + 64) << 20)).build());
     Path hb = heartbeats(cluster.agent(node), containerId);
-    await("workload " + containerId + " verified its memory").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+    await("workload " + containerId + " verified its memory").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
         .until(() -> Files.exists(hb) && HeartbeatLog.read(hb).size() > 1 && HeartbeatLog.read(hb).last().verifiedPasses() >= 1);
   }
 

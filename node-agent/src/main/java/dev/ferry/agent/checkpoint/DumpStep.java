@@ -28,10 +28,13 @@ public final class DumpStep {
   private final NodeLayout layout;
   private final ContainerManager containers;
   private final CrunCommands crun;
+  private final CpuThrottle throttle;
   private final ProcessRunner runner;
   private final InstantSource clock;
 
-  public DumpStep(NodeLayout layout, ContainerManager containers, CrunCommands crun, ProcessRunner runner, InstantSource clock) {
+  public DumpStep(NodeLayout layout, ContainerManager containers, CrunCommands crun, CpuThrottle throttle,
+      ProcessRunner runner, InstantSource clock) {
+    this.throttle = throttle;
     this.layout = layout;
     this.containers = containers;
     this.crun = crun;
@@ -57,6 +60,9 @@ public final class DumpStep {
     // The target writes its own config from this record, shipped inside the images.
     ContainerStore.write(images.resolve(ContainerRecord.FILE_IN_IMAGES), record.with(Lifecycle.RUNNING));
 
+    if (!leaveRunning) {
+      throttle.lift(id); // the images carry the container's own CPU limit, not auto-converge's cap
+    }
     Instant frozenAt = clock.instant();
     ProcessResult r;
     try {

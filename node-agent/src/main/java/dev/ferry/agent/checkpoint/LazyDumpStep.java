@@ -38,13 +38,16 @@ public final class LazyDumpStep {
   private final CrunCommands crun;
   private final CapabilityProbe capabilities;
   private final PageServers pageServers;
+  private final CpuThrottle throttle;
   private final ProcessRunner runner;
   private final InstantSource clock;
   private final Duration startTimeout;
   private final String defaultAddress;
 
   public LazyDumpStep(NodeLayout layout, ContainerManager containers, CrunCommands crun, CapabilityProbe capabilities,
-      PageServers pageServers, ProcessRunner runner, InstantSource clock, Duration startTimeout, String defaultAddress) {
+      CpuThrottle throttle, PageServers pageServers, ProcessRunner runner, InstantSource clock, Duration startTimeout,
+      String defaultAddress) {
+    this.throttle = throttle;
     this.layout = layout;
     this.containers = containers;
     this.crun = crun;
@@ -82,6 +85,7 @@ public final class LazyDumpStep {
     CheckpointOptions options = CheckpointOptions.dump(images, work).withTcpEstablished(tcpEstablished)
         .closingConnections(closeConnections);
 
+    throttle.lift(id); // post-copy after a pre-copy that did not converge: the target gets its own CPU limit
     Instant frozenAt = clock.instant();
     long start = System.nanoTime();
     RunningProcess dump = crun.startCheckpoint(id, options,

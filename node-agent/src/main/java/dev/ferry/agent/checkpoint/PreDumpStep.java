@@ -26,11 +26,13 @@ public final class PreDumpStep {
   private final ContainerManager containers;
   private final CrunCommands crun;
   private final CapabilityProbe capabilities;
+  private final CpuThrottle throttle;
   private final ProcessRunner runner;
   private final InstantSource clock;
 
   public PreDumpStep(NodeLayout layout, ContainerManager containers, CrunCommands crun, CapabilityProbe capabilities,
-      ProcessRunner runner, InstantSource clock) {
+      CpuThrottle throttle, ProcessRunner runner, InstantSource clock) {
+    this.throttle = throttle;
     this.layout = layout;
     this.containers = containers;
     this.crun = crun;
@@ -43,7 +45,8 @@ public final class PreDumpStep {
     return "round-" + round;
   }
 
-  public DumpResult preDump(MigrationContext ctx, ContainerId id, int round) {
+  /** @param cpuThrottlePercent auto-converge: cap the CPU at this share of its own limit first; 0: leave it */
+  public DumpResult preDump(MigrationContext ctx, ContainerId id, int round, int cpuThrottlePercent) {
     if (round < 1) {
       throw AgentException.invalid("pre-dump rounds count from 1, was " + round);
     }
@@ -54,6 +57,7 @@ public final class PreDumpStep {
               + ". Use strategy stopcopy or postcopy on this node.");
     }
     RunningCheck.require(containers, id, "pre-dump");
+    throttle.cap(id, cpuThrottlePercent);
     Path images = ImageDir.prepare(runner, layout.images(id, roundImage(round)));
     Path work = ImageDir.prepare(runner, layout.work(id, roundImage(round)));
     CheckpointOptions options = CheckpointOptions.dump(images, work).asPreDump();

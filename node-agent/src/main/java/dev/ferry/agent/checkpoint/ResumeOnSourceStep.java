@@ -25,11 +25,13 @@ public final class ResumeOnSourceStep {
   private final NodeLayout layout;
   private final ContainerManager containers;
   private final CrunCommands crun;
+  private final CpuThrottle throttle;
   private final RestoreStep restore;
   private final PageServers pageServers;
 
   public ResumeOnSourceStep(NodeLayout layout, ContainerManager containers, CrunCommands crun, RestoreStep restore,
-      PageServers pageServers) {
+      PageServers pageServers, CpuThrottle throttle) {
+    this.throttle = throttle;
     this.layout = layout;
     this.containers = containers;
     this.crun = crun;
@@ -39,6 +41,11 @@ public final class ResumeOnSourceStep {
 
   public ContainerView resume(MigrationContext ctx, ContainerId id, String imageId, String reason) {
     ContainerView resumed = resumeTasks(ctx, id, imageId, reason);
+    try {
+      throttle.lift(id); // auto-converge's cap ends with the migration
+    } catch (RuntimeException e) {
+      log.warn("container {} runs on the source again, but its CPU is still capped by auto-converge: {}", id, e.getMessage());
+    }
     // The dump silenced the address here; whatever the target announced, this node answers again.
     containers.networking().announce(id, resumed.record().attachment());
     return resumed;

@@ -73,7 +73,7 @@ public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
   @Override
   public void preDump(PreDumpRequest req, StreamObserver<DumpResult> out) {
     unary(out, Phase.PHASE_PRECOPY, req.getContainerId(), () -> map.dump(steps.preDump().preDump(admit(req.getMigration()),
-        AgentMapper.containerId(req.getContainerId()), req.getRound())));
+        AgentMapper.containerId(req.getContainerId()), req.getRound(), req.getCpuThrottlePercent())));
   }
 
   @Override

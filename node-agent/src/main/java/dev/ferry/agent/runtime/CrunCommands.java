@@ -107,6 +107,15 @@ public final class CrunCommands {
     }
   }
 
+  /** Sets the container's CPU bandwidth in its cgroup; {@code quotaMicros} -1 is unlimited. */
+  public void updateCpu(ContainerId id, long quotaMicros, long periodMicros) {
+    ProcessResult r = runner.run(spec(List.of("update", "--cpu-period=" + periodMicros, "--cpu-quota=" + quotaMicros,
+        id.value())));
+    if (!r.succeeded()) {
+      throw runtimeFailure("update", id, r);
+    }
+  }
+
   /** The restore of these images must close connections too (CRIU refuses otherwise): the images say so. */
   private static void markClosedConnections(CheckpointOptions o) {
     if (o.closeConnections()) {

@@ -1,0 +1,149 @@
+package dev.ferry.e2e.lane;
+
+import com.google.protobuf.util.Durations;
+import com.google.protobuf.util.JsonFormat;
+import dev.ferry.e2e.cluster.AgentNode;
+import dev.ferry.e2e.cluster.LocalCluster;
+import dev.ferry.e2e.scenario.CliMigration;
+import dev.ferry.e2e.scenario.Invariants;
+import dev.ferry.e2e.scenario.Migrations;
+import dev.ferry.proto.v1.DeleteContainerRequest;
+import dev.ferry.proto.v1.MigrateRequest;
+import dev.ferry.proto.v1.Migration;
+import dev.ferry.proto.v1.PrecopyRound;
+import dev.ferry.proto.v1.Strategy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The stock-kernel lane, run INSIDE a guest booted on Debian's own kernel (deploy/stock-kernel-lane.sh),
+ * where dirty-page tracking and CRIU's lazy pages work: etcd, a coordinator and two agents, then the
+ * same workload moved with stop-and-copy (the baseline), pre-copy, and post-copy at two memory sizes.
+ * Each migration's record goes to {@code OUT/<name>.json} and the invariant verdict (one running copy,
+ * memory checksums, clocks) to {@code OUT/<name>.verdict}; the host's StockKernelLaneIT judges them.
+ */
+public final class StockKernelLane {
+  /** Memory rewritten per second by the pre-copy workload: what the rounds chase. */
+  static final int DIRTY_MIB_PER_SECOND = 8;
+  static final int PRECOPY_MIB = 128;
+  static final Duration PRECOPY_BUDGET = Duration.ofMillis(300);
+  static final int MAX_ROUNDS = 6;
+
+  private final LocalCluster cluster;
+  private final Path out;
+  private final CliMigration workloads;
+  private final Migrations migrations;
+  private final Invariants invariants;
+
+  private StockKernelLane(LocalCluster cluster, Path out) {
+    this.cluster = cluster;
+    this.out = out;
+    this.workloads = new CliMigration(cluster);
+    this.migrations = new Migrations(cluster);
+    this.invariants = new Invariants(cluster);
+  }
+
+  public static void main(String[] args) throws IOException {
+    Path out = Path.of(args[0]);
+    Files.createDirectories(out);
+    Path work = Files.createTempDirectory("ferry-lane");
+    long start = System.nanoTime();
+    // Capability trials (real CRIU runs, one at a time) and JVM starts are slow under emulation: generous readiness.
+    try (LocalCluster cluster = LocalCluster.start(work, List.of("nodeA", "nodeB"), Duration.ofMinutes(8), "fk", 14)) {
+      log("cluster up in %d s (etcd, coordinator, two agents; kernel %s)", seconds(start), kernel());
+      StockKernelLane lane = new StockKernelLane(cluster, out);
+      lane.run("stopcopy", PRECOPY_MIB, DIRTY_MIB_PER_SECOND, Strategy.STRATEGY_STOPCOPY);
+      lane.run("precopy", PRECOPY_MIB, DIRTY_MIB_PER_SECOND, Strategy.STRATEGY_PRECOPY);
+      lane.run("postcopy-64", 64, DIRTY_MIB_PER_SECOND, Strategy.STRATEGY_POSTCOPY);
+      lane.run("postcopy-256", 256, DIRTY_MIB_PER_SECOND, Strategy.STRATEGY_POSTCOPY);
+    } catch (RuntimeException | Error e) {
+      Files.writeString(out.resolve("lane.failed"), e + "\n" + stack(e));
+      log("lane failed: %s", e);
+    }
+    keepLogs(work, out.resolve("logs"));
+    Files.writeString(out.resolve("lane.done"), "lane finished in " + seconds(start) + " s\n");
+    log("lane finished in %d s", seconds(start));
+    System.exit(0);
+  }
+
+  private void run(String name, int memoryMiB, int dirtyMiBPerSecond, Strategy strategy) throws IOException {
+    String ct = "lane-" + name;
+    long t0 = System.nanoTime();
+    workloads.createWorkload("nodeA", ct, memoryMiB, dirtyMiBPerSecond);
+    log("%s: workload of %d MiB dirtying %d MiB/s verified on nodeA in %d s", name, memoryMiB, dirtyMiBPerSecond, seconds(t0));
+    String id = cluster.coordinator().stub().withDeadlineAfter(60, TimeUnit.SECONDS).migrate(MigrateRequest.newBuilder()
+        .setContainerId(ct).setSourceNode("nodeA").setTargetNode("nodeB").setStrategy(strategy)
+        .setDowntimeBudget(Durations.fromMillis(PRECOPY_BUDGET.toMillis())).setMaxPrecopyRounds(MAX_ROUNDS).build())
+        .getMigrationId();
+    Migration m = migrations.awaitFinished(id, Duration.ofMinutes(4));
+    String verdict;
+    try {
+      invariants.check(ct, id);
+      verdict = "ok";
+    } catch (AssertionError | RuntimeException e) {
+      verdict = e.getMessage();
+    }
+    m = migrations.get(id);
+    Files.writeString(out.resolve(name + ".json"), JsonFormat.printer().print(m));
+    Files.writeString(out.resolve(name + ".verdict"), verdict);
+    log("%s: %s %s in %d s, blackout %d ms, %d bytes moved at freeze; verdict: %s", name, m.getChosenStrategy(),
+        m.getPhase(), seconds(t0), Durations.toMillis(m.getStats().getBlackout()), m.getStats().getBytesRaw(), verdict);
+    for (PrecopyRound r : m.getRoundsList()) {
+      log("  round %d: %d pages, %d bytes, %d ms, dirty rate %.1f MiB/s", r.getRound(), r.getPagesWritten(), r.getBytes(),
+          Durations.toMillis(r.getDuration()), r.getDirtyRateBytesPerSecond() / (1 << 20));
+    }
+    if (!m.getStopReason().isEmpty()) {
+      log("  stop: %s", m.getStopReason());
+    }
+    remove(ct);
+  }
+
+  private void remove(String ct) {
+    for (AgentNode a : cluster.agents()) {
+      try {
+        a.stub().withDeadlineAfter(60, TimeUnit.SECONDS).deleteContainer(
+            DeleteContainerRequest.newBuilder().setContainerId(ct).setForce(true).build());
+      } catch (RuntimeException e) {
+        // Not on this node.
+      }
+    }
+  }
+
+  /** The components' logs live in the guest's memory; the host sees only what is copied to the window. */
+  private static void keepLogs(Path work, Path logs) throws IOException {
+    Files.createDirectories(logs);
+    try (var files = Files.walk(work)) {
+      for (Path log : files.filter(p -> p.toString().endsWith(".log") && Files.isRegularFile(p)).toList()) {
+        Files.copy(log, logs.resolve(work.relativize(log).toString().replace('/', '_')),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  private static String kernel() {
+    try {
+      return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static long seconds(long startNanos) {
+    return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startNanos);
+  }
+
+  private static String stack(Throwable e) {
+    var w = new java.io.StringWriter();
+    e.printStackTrace(new java.io.PrintWriter(w));
+    return w.toString();
+  }
+
+  private static void log(String format, Object... args) {
+    System.out.printf("[lane] " + format + "%n", args);
+  }
+}

@@ -1,0 +1,112 @@
+package dev.ferry.e2e.lane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.util.Durations;
+import com.google.protobuf.util.JsonFormat;
+import dev.ferry.process.ProcessResult;
+import dev.ferry.process.ProcessSpec;
+import dev.ferry.process.SystemProcessRunner;
+import dev.ferry.proto.v1.Migration;
+import dev.ferry.proto.v1.Phase;
+import dev.ferry.proto.v1.PrecopyRound;
+import dev.ferry.proto.v1.Strategy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pre-copy and post-copy for real, on Debian's stock kernel booted under emulation (this machine's
+ * kernel has no soft-dirty tracking): the guest runs {@link StockKernelLane} once, these tests judge
+ * what it recorded. One boot serves every test: the guest and its JVMs are slow.
+ */
+class StockKernelLaneIT {
+  private static final Path OUT = Path.of("target", "stock-kernel-lane").toAbsolutePath();
+  private static final Duration LANE_TIMEOUT = Duration.ofMinutes(14);
+
+  @BeforeAll
+  static void runTheLaneInAGuest() {
+    ProcessResult r = new SystemProcessRunner().run(ProcessSpec.of("bash", laneScript().toString(), OUT.toString())
+        .withEnv(Map.of("FERRY_LANE_CLASSPATH", System.getProperty("java.class.path"),
+            "FERRY_LANE_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString()))
+        .withStdoutFile(OUT.resolveSibling("stock-kernel-lane.log"))
+        .withTimeout(LANE_TIMEOUT));
+    assertThat(OUT.resolve("lane.done")).as("the guest finished the lane (log: target/stock-kernel-lane.log, exit %d)",
+        r.exitCode()).exists();
+    assertThat(OUT.resolve("lane.failed")).as("the lane's own failure").satisfies(p ->
+        assertThat(Files.exists(p) ? Files.readString(p) : "").isEmpty());
+  }
+
+  @Test
+  void preCopyTakesShrinkingRoundsAndFreezesForLessThanAFullDump() throws IOException {
+    Migration pre = migration("precopy");
+    Migration stop = migration("stopcopy");
+    assertThat(pre.getPhase()).as("%s", pre.getError()).isEqualTo(Phase.PHASE_DONE);
+    assertThat(pre.getChosenStrategy()).isEqualTo(Strategy.STRATEGY_PRECOPY);
+    List<PrecopyRound> rounds = pre.getRoundsList();
+    assertThat(rounds).as("pre-copy rounds").hasSizeGreaterThanOrEqualTo(2);
+    assertThat(rounds.getLast().getBytes()).as("last round vs the first (full) one").isLessThan(rounds.getFirst().getBytes() / 4);
+    for (int i = 1; i < rounds.size(); i++) {
+      // A round that grew by more than 10% ends the rounds (the stop rule), so every kept round shrank or held.
+      assertThat((double) rounds.get(i).getBytes()).as("round %d vs round %d", i + 1, i)
+          .isLessThanOrEqualTo(rounds.get(i - 1).getBytes() * 1.10);
+    }
+    assertThat(pre.getStopReason()).as("the record says why the rounds stopped").isNotBlank();
+    assertThat(pre.getStats().getBytesRaw()).as("final dump of a pre-copy vs the stop-and-copy's full dump")
+        .isLessThan(stop.getStats().getBytesRaw() / 2);
+    verdictOk("precopy");
+  }
+
+  @Test
+  void stopAndCopyBaselineMovesTheSameWorkloadIntact() throws IOException {
+    Migration stop = migration("stopcopy");
+    assertThat(stop.getPhase()).as("%s", stop.getError()).isEqualTo(Phase.PHASE_DONE);
+    verdictOk("stopcopy");
+  }
+
+  @Test
+  void postCopyBlackoutDoesNotGrowWithMemory() throws IOException {
+    Migration small = migration("postcopy-64");
+    Migration big = migration("postcopy-256");
+    for (Migration m : List.of(small, big)) {
+      assertThat(m.getPhase()).as("%s", m.getError()).isEqualTo(Phase.PHASE_DONE);
+      assertThat(m.getChosenStrategy()).isEqualTo(Strategy.STRATEGY_POSTCOPY);
+    }
+    long smallMs = Durations.toMillis(small.getStats().getBlackout());
+    long bigMs = Durations.toMillis(big.getStats().getBlackout());
+    // Four times the memory; a stop-and-copy blackout grows with it, a post-copy one must not (noise allowed).
+    assertThat((double) bigMs).as("blackout at 256 MiB (%d ms) vs 64 MiB (%d ms)", bigMs, smallMs)
+        .isLessThan(Math.max(2.0 * smallMs, smallMs + 500));
+    verdictOk("postcopy-64");
+    verdictOk("postcopy-256");
+  }
+
+  private static void verdictOk(String name) throws IOException {
+    assertThat(Files.readString(OUT.resolve(name + ".verdict")))
+        .as("invariants after %s (one running copy, memory checksums verified after every page arrived, clocks)", name)
+        .isEqualTo("ok");
+  }
+
+  private static Migration migration(String name) throws IOException {
+    Path json = OUT.resolve(name + ".json");
+    assertThat(json).as("the lane recorded %s", name).exists();
+    Migration.Builder b = Migration.newBuilder();
+    JsonFormat.parser().merge(Files.readString(json), b);
+    return b.build();
+  }
+
+  private static Path laneScript() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path script = dir.resolve("deploy/stock-kernel-lane.sh");
+      if (Files.exists(script)) {
+        return script;
+      }
+    }
+    throw new IllegalStateException("deploy/stock-kernel-lane.sh not found above " + Path.of("").toAbsolutePath());
+  }
+}
