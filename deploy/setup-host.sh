@@ -73,6 +73,19 @@ if ! crun_ok; then
 fi
 crun_ok || die "crun >= 1.21 built with CRIU is required (found: $(crun --version 2>&1 | head -2 | tr '\n' ' '))."
 
+# The stock-kernel lane proves pre-copy and lazy pages on Debian's own kernel (this host's may lack
+# dirty tracking): that kernel, plus virtme-ng, qemu and virtiofsd to boot it under emulation
+# sharing this host's files, and udev for virtme's script ports. After CRIU: forky's libnl first.
+lane_ok() { ls /boot/vmlinuz-*-amd64 >/dev/null 2>&1 && command -v vng >/dev/null && [[ -x /usr/libexec/virtiofsd ]] \
+  && command -v udevadm >/dev/null; }
+if ! lane_ok; then
+  log "installing Debian's kernel, virtme-ng, qemu and virtiofsd (the stock-kernel lane)"
+  ls /boot/vmlinuz-*-amd64 >/dev/null 2>&1 || apt_install linux-image-amd64
+  if [[ "$codename" == bookworm ]]; then apt_install -t trixie virtme-ng qemu-system-x86 virtiofsd udev
+  else apt_install virtme-ng qemu-system-x86 virtiofsd udev; fi
+fi
+lane_ok || die "the stock-kernel lane needs a Debian kernel in /boot, vng, virtiofsd and udev."
+
 # JDK 25: a preinstalled Temurin 25 is used as is; otherwise Debian's OpenJDK 25.
 java25() { for j in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64; do [[ -x $j/bin/javac ]] && { echo "$j"; return 0; }; done; return 1; }
 if ! java25 >/dev/null; then

@@ -71,8 +71,8 @@ class StockKernelLaneIT {
 
   @Test
   void postCopyBlackoutDoesNotGrowWithMemory() throws IOException {
-    Migration small = migration("postcopy-64");
-    Migration big = migration("postcopy-256");
+    Migration small = migration("postcopy-small");
+    Migration big = migration("postcopy-big");
     for (Migration m : List.of(small, big)) {
       assertThat(m.getPhase()).as("%s", m.getError()).isEqualTo(Phase.PHASE_DONE);
       assertThat(m.getChosenStrategy()).isEqualTo(Strategy.STRATEGY_POSTCOPY);
@@ -80,10 +80,10 @@ class StockKernelLaneIT {
     long smallMs = Durations.toMillis(small.getStats().getBlackout());
     long bigMs = Durations.toMillis(big.getStats().getBlackout());
     // Four times the memory; a stop-and-copy blackout grows with it, a post-copy one must not (noise allowed).
-    assertThat((double) bigMs).as("blackout at 256 MiB (%d ms) vs 64 MiB (%d ms)", bigMs, smallMs)
+    assertThat((double) bigMs).as("blackout at 128 MiB (%d ms) vs 32 MiB (%d ms)", bigMs, smallMs)
         .isLessThan(Math.max(2.0 * smallMs, smallMs + 500));
-    verdictOk("postcopy-64");
-    verdictOk("postcopy-256");
+    verdictOk("postcopy-small");
+    verdictOk("postcopy-big");
   }
 
   private static void verdictOk(String name) throws IOException {
