@@ -3,22 +3,23 @@ package dev.ferry.security;
 import dev.ferry.security.tls.TlsFiles;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The transport flags every Ferry command shares: --tls-cert, --tls-key, --tls-ca, or --insecure. */
 public final class TransportOptions {
-  @Option(names = "--tls-cert", paramLabel = "FILE", defaultValue = "${env:FERRY_TLS_CERT}",
+  @Option(names = "--tls-cert", scope = ScopeType.INHERIT, paramLabel = "FILE", defaultValue = "${env:FERRY_TLS_CERT}",
       description = "This process's certificate (PEM), issued by `migrate certs issue` (default: $FERRY_TLS_CERT). Reloaded when it changes.")
   Path certificate;
 
-  @Option(names = "--tls-key", paramLabel = "FILE", defaultValue = "${env:FERRY_TLS_KEY}",
+  @Option(names = "--tls-key", scope = ScopeType.INHERIT, paramLabel = "FILE", defaultValue = "${env:FERRY_TLS_KEY}",
       description = "Its private key (PEM) (default: $FERRY_TLS_KEY).")
   Path key;
 
-  @Option(names = "--tls-ca", paramLabel = "FILE", defaultValue = "${env:FERRY_TLS_CA}",
+  @Option(names = "--tls-ca", scope = ScopeType.INHERIT, paramLabel = "FILE", defaultValue = "${env:FERRY_TLS_CA}",
       description = "The cluster CA certificate(s) to trust (PEM) (default: $FERRY_TLS_CA).")
   Path ca;
 
-  @Option(names = "--insecure", description = "Plaintext gRPC, no authentication (development only; warns on every connection).")
+  @Option(names = "--insecure", scope = ScopeType.INHERIT, description = "Plaintext gRPC, no authentication (development only; warns on every connection).")
   boolean insecure;
 
   public TransportOptions() {}
