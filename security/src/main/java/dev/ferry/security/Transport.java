@@ -3,6 +3,7 @@ package dev.ferry.security;
 import dev.ferry.security.audit.AuditInterceptor;
 import dev.ferry.security.audit.AuditSink;
 import dev.ferry.security.authz.AuthorizationInterceptor;
+import dev.ferry.security.authz.RequestLimits;
 import dev.ferry.security.tls.TlsContexts;
 import dev.ferry.security.tls.TlsFiles;
 import io.grpc.Attributes;
@@ -39,8 +40,10 @@ public sealed interface Transport {
   record Tls(TlsContexts contexts) implements Transport {
     @Override
     public NettyServerBuilder secure(NettyServerBuilder builder, AuditSink audit, String serverName) {
-      // Interceptors run last-added first: the gate, then the audit (which sees the caller the gate found).
+      // Interceptors run last-added first: the gate, then the audit (which sees the caller the gate found), then the limits.
       return builder.sslContext(contexts.server())
+          .maxInboundMessageSize(RequestLimits.MAX_MESSAGE_BYTES)
+          .intercept(new RequestLimits())
           .intercept(new AuditInterceptor(audit, InstantSource.system(), serverName))
           .intercept(new AuthorizationInterceptor(contexts.ca(), audit, InstantSource.system(), serverName));
     }
@@ -57,6 +60,8 @@ public sealed interface Transport {
       log.warn("--insecure: {} serves plaintext gRPC with NO authentication or authorization; anyone who reaches the port "
           + "controls it (development only)", serverName);
       return builder
+          .maxInboundMessageSize(RequestLimits.MAX_MESSAGE_BYTES)
+          .intercept(new RequestLimits())
           .intercept(new AuditInterceptor(audit, InstantSource.system(), serverName))
           .addTransportFilter(new ServerTransportFilter() {
             @Override

@@ -17,8 +17,9 @@ public final class LogAuditSink implements AuditSink {
         .addKeyValue("migration", r.migrationId())
         .addKeyValue("outcome", r.outcome())
         .addKeyValue("time", r.time())
-        .log("audit {} {} by {}: {}{}", r.rpc(), r.containerId(), r.identity(), r.outcome(),
-            r.detail().isEmpty() ? "" : " (" + r.detail() + ")");
+        // The key-values are for structured encoders; the message carries the same for plain ones.
+        .log("audit identity={} rpc={} container={} nodes={} migration={} outcome={}{}", r.identity(), r.rpc(), r.containerId(),
+            String.join(",", r.nodes()), r.migrationId(), r.outcome(), r.detail().isEmpty() ? "" : " detail=\"" + r.detail() + "\"");
   }
 
   @Override

@@ -61,107 +61,26 @@ public final class AuthorizationInterceptor implements ServerInterceptor {
     if (caller.role() != dev.ferry.security.Role.NODE || rule.selfField().isEmpty()) {
       return Contexts.interceptCall(context, call, headers, next);
     }
-    var guarded = new ClosableCall<>(call);
-    var refused = new java.util.concurrent.atomic.AtomicBoolean();
-    var listener = Contexts.interceptCall(context.withValue(Callers.REFUSED, refused), guarded, headers, next);
-    return new SelfClaimListener<>(listener, rule.selfField().get(), caller, request -> {
-      refused.set(true);
-      refuse(guarded, Status.PERMISSION_DENIED.withDescription(caller + " may only act as itself, but the request names "
-          + SelfClaim.read(request, rule.selfField().get())), caller.toString(), method, AuditSubject.of(request));
+    String path = rule.selfField().get();
+    return CheckedCall.start(call, headers, next, context, request -> {
+      List<String> claims = SelfClaim.read(request, path);
+      if (claims.stream().allMatch(c -> c.equals(caller.name()))) {
+        return java.util.Optional.empty();
+      }
+      Status denied = Status.PERMISSION_DENIED.withDescription(caller + " may only act as itself, but the request names " + claims);
+      record(denied, caller.toString(), method, AuditSubject.of(request));
+      return java.util.Optional.of(denied);
     });
   }
 
   private void refuse(ServerCall<?, ?> call, Status status, String who, String method, AuditSubject subject) {
-    log.warn("refused {} from {}: {} {}", method, who, status.getCode(), status.getDescription());
-    audit.record(new AuditRecord(clock.instant(), who, method, subject.containerId(), subject.nodes(), subject.migrationId(),
-        status.getCode().name(), status.getDescription(), server));
+    record(status, who, method, subject);
     call.close(status, new Metadata());
   }
 
-  /** Checks every request message's self-claim; on a false one, refuses and cancels the handler. */
-  private static final class SelfClaimListener<Q> extends io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener<Q> {
-    private final String path;
-    private final Identity caller;
-    private final java.util.function.Consumer<Q> onFalseClaim;
-    private boolean refused;
-
-    SelfClaimListener(ServerCall.Listener<Q> delegate, String path, Identity caller, java.util.function.Consumer<Q> onFalseClaim) {
-      super(delegate);
-      this.path = path;
-      this.caller = caller;
-      this.onFalseClaim = onFalseClaim;
-    }
-
-    @Override
-    public void onMessage(Q message) {
-      if (refused) {
-        return;
-      }
-      List<String> claims = SelfClaim.read(message, path);
-      if (claims.stream().anyMatch(c -> !c.equals(caller.name()))) {
-        refused = true;
-        onFalseClaim.accept(message);
-        super.onCancel();
-        return;
-      }
-      super.onMessage(message);
-    }
-
-    @Override
-    public void onHalfClose() {
-      if (!refused) {
-        super.onHalfClose();
-      }
-    }
-
-    @Override
-    public void onCancel() {
-      if (!refused) {
-        super.onCancel();
-      }
-    }
-
-    @Override
-    public void onComplete() {
-      if (!refused) {
-        super.onComplete();
-      }
-    }
-  }
-
-  /** A call the interceptor can close first; whatever the handler sends afterwards is dropped. */
-  private static final class ClosableCall<Q, R> extends io.grpc.ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
-    private volatile boolean closed;
-
-    ClosableCall(ServerCall<Q, R> delegate) {
-      super(delegate);
-    }
-
-    @Override
-    public synchronized void sendHeaders(Metadata headers) {
-      if (!closed) {
-        super.sendHeaders(headers);
-      }
-    }
-
-    @Override
-    public synchronized void sendMessage(R message) {
-      if (!closed) {
-        super.sendMessage(message);
-      }
-    }
-
-    @Override
-    public synchronized void close(Status status, Metadata trailers) {
-      if (!closed) {
-        closed = true;
-        super.close(status, trailers);
-      }
-    }
-
-    @Override
-    public boolean isCancelled() {
-      return closed || super.isCancelled();
-    }
+  private void record(Status status, String who, String method, AuditSubject subject) {
+    log.warn("refused {} from {}: {} {}", method, who, status.getCode(), status.getDescription());
+    audit.record(new AuditRecord(clock.instant(), who, method, subject.containerId(), subject.nodes(), subject.migrationId(),
+        status.getCode().name(), status.getDescription(), server));
   }
 }

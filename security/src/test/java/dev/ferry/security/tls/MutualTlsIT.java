@@ -129,6 +129,25 @@ class MutualTlsIT {
   }
 
   @Test
+  void aMegabyteContainerNameIsInvalidAndNeverReachesTheHandler() {
+    var operator = coordinator(pki.issue(Identity.operator("alice"), "alice"));
+    assertThatThrownBy(() -> operator.migrate(MigrateRequest.newBuilder().setContainerId("c".repeat(1 << 20)).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).isEqualTo("MigrateRequest.container_id is 1048576 characters long; at most 253");
+        });
+    assertThat(audit).singleElement().satisfies(r -> assertThat(r.outcome()).isEqualTo("INVALID_ARGUMENT"));
+  }
+
+  @Test
+  void aTenMegabyteContainerNameIsOverTheMessageSizeLimit() {
+    var operator = coordinator(pki.issue(Identity.operator("alice"), "alice"));
+    assertThatThrownBy(() -> operator.migrate(MigrateRequest.newBuilder().setContainerId("c".repeat(10 << 20)).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+  }
+
+  @Test
   void noClientCertificateIsUnauthenticated() throws Exception {
     var sslContext = GrpcSslContexts.configure(SslContextBuilder.forClient())
         .trustManager(CertificateAuthority.load(dir).certificate()).protocols("TLSv1.3").build();
