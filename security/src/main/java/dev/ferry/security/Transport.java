@@ -21,7 +21,6 @@ import org.slf4j.LoggerFactory;
  * one place servers get their TLS, their authorization gate and their audit together.
  */
 public sealed interface Transport {
-  Logger log = LoggerFactory.getLogger(Transport.class);
 
   static Transport tls(TlsFiles files) {
     return new Tls(new TlsContexts(files));
@@ -55,6 +54,8 @@ public sealed interface Transport {
   }
 
   record Insecure() implements Transport {
+    private static final Logger log = LoggerFactory.getLogger(Transport.class);
+
     @Override
     public NettyServerBuilder secure(NettyServerBuilder builder, AuditSink audit, String serverName) {
       log.warn("--insecure: {} serves plaintext gRPC with NO authentication or authorization; anyone who reaches the port "
