@@ -1,16 +1,16 @@
 package dev.ferry.cli;
 
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
+import dev.ferry.security.Transport;
 import io.grpc.ManagedChannel;
+import java.util.function.Supplier;
 
-/** Opens the channel to a coordinator; tests swap in an in-process channel. */
+/** Opens the channel to a coordinator; tests swap in an in-process channel (which needs no transport). */
 @FunctionalInterface
 interface ChannelFactory {
-  ManagedChannel open(String target);
+  ManagedChannel open(String target, Supplier<Transport> transport);
 
-  /** Plaintext gRPC over TCP (mutual TLS is not wired yet, see DESIGN.md "Security"). */
-  static ChannelFactory plaintext() {
-    return target -> Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+  /** gRPC over TCP with the transport the command line asked for (mutual TLS, or --insecure). */
+  static ChannelFactory network() {
+    return (target, transport) -> transport.get().channel(target).build();
   }
 }

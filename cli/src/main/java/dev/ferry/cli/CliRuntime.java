@@ -35,7 +35,7 @@ record CliRuntime(
         new PrintWriter(System.err, true),
         console != null && console.isTerminal(),
         System.getenv(),
-        ChannelFactory.plaintext(),
+        ChannelFactory.network(),
         Sleeper.system());
   }
 

@@ -75,6 +75,12 @@ final class CoordinatorClient implements AutoCloseable {
     return call(() -> unary(timeout).uncordon(UncordonRequest.newBuilder().setNode(node).build()));
   }
 
+  List<dev.ferry.proto.v1.AuditEntry> audit(int limit) {
+    var request = dev.ferry.proto.v1.ListAuditRequest.newBuilder().setLimit(limit).build();
+    return call(() -> dev.ferry.proto.v1.AuditGrpc.newBlockingStub(channel).withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .listAudit(request).getEntriesList());
+  }
+
   List<Node> nodes() {
     return call(() -> unary(timeout).listNodes(ListNodesRequest.getDefaultInstance()).getNodesList());
   }

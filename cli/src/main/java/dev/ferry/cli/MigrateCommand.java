@@ -6,6 +6,8 @@ import dev.ferry.cli.Choices.OutputFormat;
 import dev.ferry.cli.Choices.StrategyChoice;
 import dev.ferry.proto.v1.MigrateRequest;
 import dev.ferry.proto.v1.Migration;
+import dev.ferry.security.Transport;
+import dev.ferry.security.TransportOptions;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -36,6 +38,8 @@ import picocli.CommandLine.Spec;
       UncordonCommand.class,
       NodesCommand.class,
       ContainersCommand.class,
+      AuditCommand.class,
+      CertsCommand.class,
       picocli.CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -53,6 +57,7 @@ final class MigrateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin GlobalOptions global;
   @Mixin RequestTimeout requestTimeout;
+  @Mixin TransportOptions transport;
 
   @Option(names = "--from", paramLabel = "NODE", description = "Node the container is expected on (refused if elsewhere).")
   String from;
@@ -113,7 +118,15 @@ final class MigrateCommand implements Callable<Integer> {
   }
 
   CoordinatorClient connect(String target, Duration timeout) {
-    return new CoordinatorClient(runtime.channels().open(target), target, timeout);
+    return new CoordinatorClient(runtime.channels().open(target, this::transport), target, timeout);
+  }
+
+  private Transport transport() {
+    try {
+      return transport.transport();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   @Override

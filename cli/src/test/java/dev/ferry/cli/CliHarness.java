@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Runs the real picocli command tree against a {@link FakeCoordinator} served in-process. */
 final class CliHarness implements AutoCloseable {
   final FakeCoordinator fake = new FakeCoordinator();
+  final List<dev.ferry.proto.v1.AuditEntry> auditEntries = new CopyOnWriteArrayList<>();
   final List<Duration> sleeps = new CopyOnWriteArrayList<>();
   private final String serverName = InProcessServerBuilder.generateName();
   private final Server server;
@@ -23,7 +24,16 @@ final class CliHarness implements AutoCloseable {
 
   CliHarness() {
     try {
-      server = InProcessServerBuilder.forName(serverName).directExecutor().addService(fake).build().start();
+      server = InProcessServerBuilder.forName(serverName).directExecutor().addService(fake)
+          .addService(new dev.ferry.proto.v1.AuditGrpc.AuditImplBase() {
+            @Override
+            public void listAudit(dev.ferry.proto.v1.ListAuditRequest request,
+                io.grpc.stub.StreamObserver<dev.ferry.proto.v1.ListAuditResponse> response) {
+              response.onNext(dev.ferry.proto.v1.ListAuditResponse.newBuilder()
+                  .addAllEntries(auditEntries.subList(0, Math.min(request.getLimit(), auditEntries.size()))).build());
+              response.onCompleted();
+            }
+          }).build().start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -36,7 +46,7 @@ final class CliHarness implements AutoCloseable {
 
   Result run(boolean terminal, String... args) {
     // The coordinator address from the environment is the in-process server's name.
-    return run(terminal, target -> InProcessChannelBuilder.forName(target).directExecutor().build(), args);
+    return run(terminal, (target, transport) -> InProcessChannelBuilder.forName(target).directExecutor().build(), args);
   }
 
   Result run(boolean terminal, ChannelFactory channels, String... args) {

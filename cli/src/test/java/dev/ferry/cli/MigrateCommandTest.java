@@ -180,7 +180,7 @@ class MigrateCommandTest {
       closedPort = socket.getLocalPort();
     }
 
-    var result = cli.run(false, ChannelFactory.plaintext(), "--coordinator", "127.0.0.1:" + closedPort, "ct42");
+    var result = cli.run(false, ChannelFactory.network(), "--insecure", "--coordinator", "127.0.0.1:" + closedPort, "ct42");
 
     assertThat(result.exitCode()).isEqualTo(3);
     assertThat(result.err())

@@ -1,6 +1,12 @@
 package dev.ferry.coordinator;
 
 import dev.ferry.coordinator.agent.AgentCallPolicy;
+import dev.ferry.coordinator.audit.AuditService;
+import dev.ferry.coordinator.audit.EtcdAuditLog;
+import dev.ferry.security.Transport;
+import dev.ferry.security.TransportOptions;
+import dev.ferry.security.audit.AuditSink;
+import dev.ferry.security.audit.LogAuditSink;
 import dev.ferry.coordinator.agent.ResilientAgents;
 import dev.ferry.coordinator.etcd.EmbeddedEtcd;
 import dev.ferry.coordinator.grpc.CoordinatorServer;
@@ -26,6 +32,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ferry-coordinator}: the control plane process. */
@@ -57,6 +64,11 @@ public final class CoordinatorMain implements Callable<Integer> {
 
   @Option(names = "--max-in-flight", defaultValue = "5")
   int cluster;
+
+  @Option(names = "--audit-keep", defaultValue = "10000", description = "How many audit records etcd keeps (the newest; default: ${DEFAULT-VALUE}).")
+  int auditKeep;
+
+  @Mixin TransportOptions transport;
 
   @Option(names = "--node-lease-ttl", defaultValue = "PT10S", converter = DurationConverter.class)
   Duration nodeLeaseTtl;
@@ -98,6 +110,12 @@ public final class CoordinatorMain implements Callable<Integer> {
   }
 
   public Running start() {
+    Transport transport;
+    try {
+      transport = this.transport.transport();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+    }
     Limits limits = new Limits(outbound, inbound, cluster);
     EmbeddedEtcd embedded = null;
     List<String> endpoints = etcd;
@@ -107,7 +125,8 @@ public final class CoordinatorMain implements Callable<Integer> {
       log.info("no --etcd given: started a local etcd at {} (data in {})", embedded.endpoint(), embedded.dataDir());
     }
     Client client = Client.builder().endpoints(endpoints.toArray(String[]::new)).build();
-    GrpcAgents grpcAgents = new GrpcAgents(new EtcdNodeRegistry(client));
+    GrpcAgents grpcAgents = new GrpcAgents(new EtcdNodeRegistry(client), transport);
+    EtcdAuditLog auditLog = new EtcdAuditLog(client, auditKeep);
     var agents = new ResilientAgents(grpcAgents, new AgentCallPolicy(AgentCallPolicy.Settings.DEFAULT));
     CoordinatorConfig config = new CoordinatorConfig(limits, CoordinatorConfig.DEFAULT.retry(),
         CoordinatorConfig.DEFAULT.stopRule(), CoordinatorConfig.DEFAULT.chooser(), nodeLeaseTtl,
@@ -119,9 +138,9 @@ public final class CoordinatorMain implements Callable<Integer> {
     CoordinatorRuntime runtime = null;
     try {
       // Bind first so the advertised address is real (port 0 picks one), then campaign with it.
-      var builder = NettyServerBuilder.forAddress(address);
+      var builder = transport.secure(NettyServerBuilder.forAddress(address), AuditSink.all(new LogAuditSink(), auditLog), "coordinator");
       var service = new LateBoundService();
-      server = CoordinatorServer.start(builder, service);
+      server = CoordinatorServer.start(builder, service, new AuditService(auditLog));
       String self = advertise.isEmpty() ? address.getHostString() + ":" + server.getPort() : advertise;
       runtime = CoordinatorRuntime.elected(client, agents, self, config);
       service.bind(new CoordinatorService(runtime.coordinator(), runtime.registry(), runtime.addresses(),

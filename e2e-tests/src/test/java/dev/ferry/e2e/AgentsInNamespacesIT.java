@@ -25,7 +25,7 @@ class AgentsInNamespacesIT {
   @Test
   void agentsServeFromTheirOwnHosts() {
     var runner = new SystemProcessRunner();
-    try (NetworkTopology net = new NetworkTopology(runner, "fe", 7).create(List.of("nodeA", "nodeB"));
+    try (NetworkTopology net = new NetworkTopology(runner, System.getProperty("ferry.e2e.prefix", "fe"), Integer.getInteger("ferry.e2e.subnet", 7)).create(List.of("nodeA", "nodeB"));
          AgentNode a = new AgentNode(runner, net, "nodeA", dir.resolve("nodeA"), null).start();
          AgentNode b = new AgentNode(runner, net, "nodeB", dir.resolve("nodeB"), null).start()) {
       for (AgentNode agent : List.of(a, b)) {

@@ -1,6 +1,10 @@
 package dev.ferry.agent;
 
 import dev.ferry.agent.grpc.AgentServer;
+import dev.ferry.agent.transfer.PeerChannels;
+import dev.ferry.security.Transport;
+import dev.ferry.security.TransportOptions;
+import dev.ferry.security.audit.LogAuditSink;
 import dev.ferry.process.SystemProcessRunner;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -17,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ferry agent}: runs one node agent. */
@@ -63,8 +68,16 @@ public final class AgentMain implements Callable<Integer> {
       + "this node, with FERRY_ACTION (announce|withdraw), FERRY_ADDRESS, FERRY_PREFIX, FERRY_CONTAINER, FERRY_NODE, FERRY_NETNS.")
   String announceHook;
 
+  @Mixin TransportOptions transportOptions;
+
   @Override
   public Integer call() throws InterruptedException {
+    Transport transport;
+    try {
+      transport = transportOptions.transport();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+    }
     if (!node.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}")) {
       throw new CommandLine.ParameterException(new CommandLine(this), "invalid node name '" + node + "'");
     }
@@ -80,7 +93,7 @@ public final class AgentMain implements Callable<Integer> {
           "--container-network needs --coordinator: container addresses are allocated in the coordinator's etcd");
     }
     var coordinatorChannel = coordinator == null ? null
-        : io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(coordinator).usePlaintext().build();
+        : transport.channel(coordinator).build();
     SystemProcessRunner runner = new SystemProcessRunner();
     ContainerNetworkConfig network;
     try {
@@ -91,11 +104,12 @@ public final class AgentMain implements Callable<Integer> {
     AgentSteps steps = NodeAgent.build(node, stateDir, busybox, runner, commandTimeout, advertisedHost,
         layout -> network == null ? Networking.none() : Networking.of(
             new ContainerNetworks(network, node, runner, busybox, layout.stateDir().resolve("tmp")).ensureBridge(),
-            new CoordinatorAddresses(coordinatorChannel, node)));
+            new CoordinatorAddresses(coordinatorChannel, node)), PeerChannels.over(transport));
     Thread.ofVirtual().name("capability-probe").start(() -> steps.capabilities().get(false));
     int colon = listen.lastIndexOf(':');
     InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
-    Server server = AgentServer.start(NettyServerBuilder.forAddress(address), steps, List.of());
+    Server server = AgentServer.start(transport.secure(NettyServerBuilder.forAddress(address), new LogAuditSink(), "node/" + node),
+        steps, List.of());
     log.info("node agent {} listening on {} (state in {})", node, address, stateDir);
     if (coordinatorChannel != null) {
       new dev.ferry.agent.registration.Registrar(steps, advertised, coordinatorChannel, registerInterval).start();

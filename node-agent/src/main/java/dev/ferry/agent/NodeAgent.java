@@ -53,6 +53,12 @@ public final class NodeAgent {
   /** @param networking this node's container network, given the node's layout (none: private namespaces) */
   public static AgentSteps build(String node, Path stateDir, Path busybox, ProcessRunner runner, Duration commandTimeout,
       String advertisedHost, java.util.function.Function<NodeLayout, Networking> networking) {
+    return build(node, stateDir, busybox, runner, commandTimeout, advertisedHost, networking, PeerChannels.plaintext());
+  }
+
+  /** @param peers channels to peer agents (images and pages go over them) */
+  public static AgentSteps build(String node, Path stateDir, Path busybox, ProcessRunner runner, Duration commandTimeout,
+      String advertisedHost, java.util.function.Function<NodeLayout, Networking> networking, PeerChannels peers) {
     InstantSource clock = InstantSource.system();
     NodeLayout layout = new NodeLayout(stateDir).create();
     String cgroupParent = "/ferry/" + node;
@@ -80,7 +86,7 @@ public final class NodeAgent {
         new AbortRestoreStep(containers, pageServers, admissions),
         new EpochGuard(),
         admissions,
-        new SendImagesStep(node, layout, containers, PeerChannels.plaintext()),
+        new SendImagesStep(node, layout, containers, peers),
         new AgentAdmission(layout, admissions));
   }
 }

@@ -17,8 +17,11 @@ import java.util.concurrent.Executors;
 public final class CoordinatorServer {
   private CoordinatorServer() {}
 
-  public static Server start(ServerBuilder<?> builder, BindableService coordinatorService) {
+  public static Server start(ServerBuilder<?> builder, BindableService coordinatorService, BindableService... extra) {
     HealthStatusManager health = new HealthStatusManager();
+    for (BindableService service : extra) {
+      builder.addService(service);
+    }
     Server server = builder
         .executor(Executors.newVirtualThreadPerTaskExecutor())
         .addService(coordinatorService)

@@ -9,7 +9,7 @@ import dev.ferry.coordinator.registry.Node;
 import dev.ferry.coordinator.registry.NodeRegistry;
 import dev.ferry.proto.v1.NodeAgentGrpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import dev.ferry.security.Transport;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -17,24 +17,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Agents reached over gRPC at the address each registered with; one channel per address.
- * Plaintext for now (development): mutual TLS is a later issue (DESIGN.md "Security").
+ * Agents reached over gRPC at the address each registered with; one channel per address, over
+ * the coordinator's transport (mutual TLS as {@code ferry://coordinator}, or --insecure).
  */
 public final class GrpcAgents implements Agents, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GrpcAgents.class);
   private final NodeRegistry registry;
+  private final Transport transport;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
-  public GrpcAgents(NodeRegistry registry) {
+  public GrpcAgents(NodeRegistry registry, Transport transport) {
     this.registry = registry;
+    this.transport = transport;
   }
 
   @Override
   public AgentClient of(String node) {
     String address = address(node);
     ManagedChannel channel = channels.computeIfAbsent(address, a -> {
-      log.warn("calling agent {} at {} over plaintext gRPC (development mode)", node, a);
-      return ManagedChannelBuilder.forTarget(a).usePlaintext().build();
+      log.info("opening a channel to agent {} at {}", node, a);
+      return transport.channel(a).build();
     });
     return new GrpcAgentClient(node, NodeAgentGrpc.newBlockingStub(channel));
   }

@@ -4,7 +4,6 @@ import dev.ferry.process.ProcessRunner;
 import dev.ferry.process.RunningProcess;
 import dev.ferry.proto.v1.NodeAgentGrpc;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,11 +17,18 @@ public final class AgentNode implements AutoCloseable {
   private final NetworkTopology topology;
   private final Path stateDir;
   private final String coordinator;
+  private final ClusterPki pki;
   private RunningProcess process;
   private ManagedChannel channel;
   private int starts;
 
+  /** An agent whose CA lives beside its state directory (agents of one test share it when their state directories are siblings). */
   public AgentNode(ProcessRunner runner, NetworkTopology topology, String node, Path stateDir, String coordinator) {
+    this(runner, topology, node, stateDir, coordinator, ClusterPki.at(stateDir.toAbsolutePath().getParent().resolve("pki")));
+  }
+
+  public AgentNode(ProcessRunner runner, NetworkTopology topology, String node, Path stateDir, String coordinator, ClusterPki pki) {
+    this.pki = pki;
     this.runner = runner;
     this.topology = topology;
     this.host = topology.host(node);
@@ -33,6 +39,7 @@ public final class AgentNode implements AutoCloseable {
   public AgentNode start() {
     List<String> args = new ArrayList<>(List.of("--node", host.node(), "--state-dir", stateDir.toString(),
         "--listen", address()));
+    args.addAll(pki.args(dev.ferry.security.Identity.node(host.node()), host.address()));
     if (coordinator != null) {
       // Container addresses come from the coordinator's etcd: without one, containers keep a private namespace.
       args.addAll(List.of("--coordinator", coordinator, "--register-interval", "PT1S",
@@ -41,7 +48,8 @@ public final class AgentNode implements AutoCloseable {
     process = JavaProcess.start(runner, topology.inNamespace(host.node()), "dev.ferry.agent.AgentMain", args,
         stateDir.resolveSibling(host.node() + "-agent" + (starts++ == 0 ? "" : "." + starts) + ".log"));
     if (channel == null) {
-      channel = NettyChannelBuilder.forTarget(address()).usePlaintext().build();
+      // The harness commands agents as the coordinator would.
+      channel = pki.transport(dev.ferry.security.Identity.coordinator()).channel(address()).build();
     }
     return this;
   }

@@ -4,7 +4,7 @@ import dev.ferry.process.ProcessRunner;
 import dev.ferry.process.RunningProcess;
 import dev.ferry.proto.v1.CoordinatorGrpc;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import dev.ferry.security.Identity;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,11 +15,13 @@ public final class CoordinatorNode implements AutoCloseable {
   private final String address;
   private final String etcdEndpoint;
   private final Path log;
+  private final ClusterPki pki;
   private RunningProcess process;
   private ManagedChannel channel;
   private int starts;
 
-  public CoordinatorNode(ProcessRunner runner, String address, String etcdEndpoint, Path log) {
+  public CoordinatorNode(ProcessRunner runner, String address, String etcdEndpoint, Path log, ClusterPki pki) {
+    this.pki = pki;
     this.runner = runner;
     this.address = address;
     this.etcdEndpoint = etcdEndpoint;
@@ -27,14 +29,19 @@ public final class CoordinatorNode implements AutoCloseable {
   }
 
   public CoordinatorNode start() {
-    process = JavaProcess.start(runner, List.of(), "dev.ferry.coordinator.CoordinatorMain",
-        List.of("--listen", address, "--etcd", etcdEndpoint, "--node-lease-ttl", "PT6S"),
+    List<String> args = new java.util.ArrayList<>(List.of("--listen", address, "--etcd", etcdEndpoint, "--node-lease-ttl", "PT6S"));
+    args.addAll(pki.args(Identity.coordinator(), address.substring(0, address.lastIndexOf(':'))));
+    process = JavaProcess.start(runner, List.of(), "dev.ferry.coordinator.CoordinatorMain", args,
         starts++ == 0 ? log : log.resolveSibling(log.getFileName() + "." + starts)); // a restart keeps the dead one's log
     if (channel == null) {
-      channel = NettyChannelBuilder.forTarget(address).usePlaintext().build();
+      // The harness calls the coordinator as an operator would.
+      channel = pki.transport(OPERATOR).channel(address).build();
     }
     return this;
   }
+
+  /** The identity the harness (and the CLI it runs) uses on the coordinator. */
+  public static final Identity OPERATOR = Identity.operator("e2e");
 
   public String address() {
     return address;

@@ -25,6 +25,7 @@ public final class LocalCluster implements AutoCloseable {
   private final NetworkTopology network;
   private final Map<String, AgentNode> agents = new LinkedHashMap<>();
   private EmbeddedEtcd etcd;
+  private ClusterPki pki;
   private CoordinatorNode coordinator;
 
   private LocalCluster(Path workDir, NetworkTopology network) {
@@ -41,12 +42,13 @@ public final class LocalCluster implements AutoCloseable {
     LocalCluster c = new LocalCluster(workDir, new NetworkTopology(new SystemProcessRunner(), prefix, subnet));
     try {
       c.network.create(nodes);
+      c.pki = ClusterPki.at(workDir.resolve("pki"));
       c.etcd = EmbeddedEtcd.start(c.runner, workDir.resolve("etcd"), Duration.ofSeconds(30));
       c.coordinator = new CoordinatorNode(c.runner, c.network.bridgeAddress() + ":7070", c.etcd.endpoint(),
-          workDir.resolve("coordinator.log")).start();
+          workDir.resolve("coordinator.log"), c.pki).start();
       for (String node : nodes) {
         c.agents.put(node, new AgentNode(c.runner, c.network, node, workDir.resolve(node).resolve("state"),
-            c.coordinator.address()).start());
+            c.coordinator.address(), c.pki).start());
       }
       c.awaitNodesReady(readyTimeout);
       return c;
@@ -110,6 +112,11 @@ public final class LocalCluster implements AutoCloseable {
 
   public EmbeddedEtcd etcd() {
     return etcd;
+  }
+
+  /** The cluster's CA and member certificates (in workDir/pki). */
+  public ClusterPki pki() {
+    return pki;
   }
 
   public NetworkTopology network() {

@@ -51,6 +51,7 @@ public final class CliMigration {
     long start = System.nanoTime();
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--coordinator", cluster.coordinator().address(),
         "--from", from, "--to", to));
+    args.addAll(cluster.pki().args(dev.ferry.e2e.cluster.CoordinatorNode.OPERATOR));
     args.addAll(java.util.List.of(extra));
     args.add(containerId);
     int exit = MigrateMain.run(args.toArray(String[]::new));

@@ -12,14 +12,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP proxy between two agents that flips one byte of one large HTTP/2 DATA frame going
- * towards the target, once, after {@code skipBytes}: a chunk corrupted in transit, which only
- * the receiver's checksums can catch. It parses HTTP/2 frame headers (plaintext h2c, as the
- * test cluster runs) so the flip lands inside a gRPC message, not in the framing.
+ * A TCP proxy between two agents that flips one byte of one large TLS application-data record
+ * going towards the target, once, after {@code skipBytes}: a chunk corrupted in transit. It
+ * parses TLS record headers (the test cluster runs mutual TLS) so the flip lands inside
+ * encrypted data, not in the framing; TLS's record MAC then refuses it, the connection breaks,
+ * and the transfer must resume or fail cleanly (the receiver's checksums are the second line).
  */
 public final class CorruptingProxy implements AutoCloseable {
-  private static final int PREFACE = 24;
-  private static final int DATA = 0;
+  private static final int APPLICATION_DATA = 23;
 
   private final ServerSocket server;
   private final InetSocketAddress upstream;
@@ -51,21 +51,19 @@ public final class CorruptingProxy implements AutoCloseable {
     }
   }
 
-  /** Client to server: preface, then frames, one of which may get a flipped byte. */
+  /** Client to server: TLS records, one of which may get a flipped byte. */
   private void forwardFrames(Socket in, Socket out) {
     try (in; out) {
       DataInputStream src = new DataInputStream(in.getInputStream());
       OutputStream dst = out.getOutputStream();
-      byte[] preface = new byte[PREFACE];
-      src.readFully(preface);
-      dst.write(preface);
-      byte[] header = new byte[9];
+      byte[] header = new byte[5];
       while (true) {
         src.readFully(header);
-        int length = ((header[0] & 0xff) << 16) | ((header[1] & 0xff) << 8) | (header[2] & 0xff);
+        int length = ((header[3] & 0xff) << 8) | (header[4] & 0xff);
         byte[] payload = new byte[length];
         src.readFully(payload);
-        if (header[3] == DATA && length >= 8192 && seen.addAndGet(length) > skipBytes && flipped.compareAndSet(false, true)) {
+        if (header[0] == APPLICATION_DATA && length >= 8192 && seen.addAndGet(length) > skipBytes
+            && flipped.compareAndSet(false, true)) {
           payload[length / 2] ^= 0x5a;
         }
         dst.write(header);

@@ -1,0 +1,79 @@
+package dev.ferry.security.authz;
+
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.Message;
+import io.grpc.Context;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What any request to a Ferry server may carry, checked in one place before a handler sees it:
+ * names and identifiers (node, name, *_id, *_node) at most {@value #MAX_NAME} characters, maps
+ * (labels, env) at most {@value #MAX_MAP_ENTRIES} entries with keys of at most
+ * {@value #MAX_NAME}; whole messages at most {@value #MAX_MESSAGE_BYTES} bytes (set on the
+ * server). A violation is INVALID_ARGUMENT naming the field and the limit.
+ */
+public final class RequestLimits implements ServerInterceptor {
+  public static final int MAX_NAME = 253;
+  public static final int MAX_MAP_ENTRIES = 256;
+  public static final int MAX_MESSAGE_BYTES = 4 << 20;
+  private static final int MAX_DEPTH = 8;
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    return CheckedCall.start(call, headers, next, Context.current(),
+        request -> violation(request).map(v -> Status.INVALID_ARGUMENT.withDescription(v)));
+  }
+
+  /** The first limit the request breaks, as a sentence; empty when it keeps them all. */
+  public static Optional<String> violation(Object request) {
+    return request instanceof Message m ? check(m, m.getDescriptorForType().getName(), 0) : Optional.empty();
+  }
+
+  private static Optional<String> check(Message m, String where, int depth) {
+    if (depth > MAX_DEPTH) {
+      return Optional.empty();
+    }
+    for (Map.Entry<FieldDescriptor, Object> e : m.getAllFields().entrySet()) {
+      FieldDescriptor f = e.getKey();
+      String path = where + "." + f.getName();
+      if (f.isMapField()) {
+        List<?> entries = (List<?>) e.getValue();
+        if (entries.size() > MAX_MAP_ENTRIES) {
+          return Optional.of(path + " has " + entries.size() + " entries; at most " + MAX_MAP_ENTRIES);
+        }
+        for (Object entry : entries) {
+          Message kv = (Message) entry;
+          Object key = kv.getField(kv.getDescriptorForType().findFieldByName("key"));
+          if (key instanceof String k && k.length() > MAX_NAME) {
+            return Optional.of(path + " has a key of " + k.length() + " characters; at most " + MAX_NAME);
+          }
+        }
+      } else if (f.getJavaType() == FieldDescriptor.JavaType.STRING && !f.isRepeated() && isName(f.getName())) {
+        int length = ((String) e.getValue()).length();
+        if (length > MAX_NAME) {
+          return Optional.of(path + " is " + length + " characters long; at most " + MAX_NAME);
+        }
+      } else if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+        List<?> children = f.isRepeated() ? (List<?>) e.getValue() : List.of(e.getValue());
+        for (Object child : children) {
+          Optional<String> v = check((Message) child, path, depth + 1);
+          if (v.isPresent()) {
+            return v;
+          }
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isName(String field) {
+    return field.equals("node") || field.equals("name") || field.endsWith("_id") || field.endsWith("_node");
+  }
+}
