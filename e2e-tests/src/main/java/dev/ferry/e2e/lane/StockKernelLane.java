@@ -11,6 +11,7 @@ import dev.ferry.proto.v1.DeleteContainerRequest;
 import dev.ferry.proto.v1.ListClusterContainersRequest;
 import dev.ferry.proto.v1.MigrateRequest;
 import dev.ferry.proto.v1.Migration;
+import dev.ferry.proto.v1.Phase;
 import dev.ferry.proto.v1.PrecopyRound;
 import dev.ferry.proto.v1.Strategy;
 import java.io.IOException;
@@ -87,7 +88,7 @@ public final class StockKernelLane {
         .setContainerId(ct).setSourceNode("nodeA").setTargetNode("nodeB").setStrategy(strategy)
         .setDowntimeBudget(Durations.fromMillis(PRECOPY_BUDGET.toMillis())).setMaxPrecopyRounds(MAX_ROUNDS).build())
         .getMigrationId();
-    Migration m = migrations.awaitFinished(id, Duration.ofMinutes(4));
+    Migration m = follow(id, Duration.ofMinutes(5));
     String verdict;
     try {
       invariants.check(ct, id);
@@ -108,6 +109,37 @@ public final class StockKernelLane {
       log("  stop: %s", m.getStopReason());
     }
     remove(ct);
+  }
+
+  /** Waits for the end, printing each phase as it comes: under emulation a migration takes minutes. */
+  private Migration follow(String id, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long start = System.nanoTime();
+    Phase seen = null;
+    while (true) {
+      Migration m;
+      try {
+        m = migrations.get(id);
+      } catch (RuntimeException e) {
+        m = null; // the coordinator is slow to answer under emulation; ask again
+      }
+      if (m != null && m.getPhase() != seen) {
+        seen = m.getPhase();
+        log("  %s at %d s: %s", id, seconds(start), seen);
+      }
+      if (seen == Phase.PHASE_DONE || seen == Phase.PHASE_ROLLED_BACK || seen == Phase.PHASE_FAILED) {
+        return m;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(id + " did not finish within " + timeout + " (last seen in " + seen + ")");
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   private void remove(String ct) {

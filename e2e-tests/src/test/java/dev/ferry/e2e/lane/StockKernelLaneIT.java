@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class StockKernelLaneIT {
   private static final Path OUT = Path.of("target", "stock-kernel-lane").toAbsolutePath();
-  private static final Duration LANE_TIMEOUT = Duration.ofMinutes(14);
+  private static final Duration LANE_TIMEOUT = Duration.ofMinutes(30);
 
   @BeforeAll
   static void runTheLaneInAGuest() {

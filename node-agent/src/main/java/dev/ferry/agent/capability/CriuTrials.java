@@ -23,16 +23,22 @@ public final class CriuTrials {
   private final ProcessRunner runner;
   private final CriuCommands criu;
   private final Path scratch;
+  private final TrialMemo memo;
 
   public CriuTrials(ProcessRunner runner, CriuCommands criu, Path scratch) {
+    this(runner, criu, scratch, TrialMemo.machineWide());
+  }
+
+  public CriuTrials(ProcessRunner runner, CriuCommands criu, Path scratch, TrialMemo memo) {
     this.runner = runner;
     this.criu = criu;
     this.scratch = scratch;
+    this.memo = memo;
   }
 
   /** Dump a process and restore it. */
   public Feature checkpointRestore() {
-    return TrialLock.around(this::checkpointRestoreAlone);
+    return TrialLock.around(() -> memo.remember("checkpoint-restore", criu.version(), this::checkpointRestoreAlone));
   }
 
   private Feature checkpointRestoreAlone() {
@@ -53,7 +59,7 @@ public final class CriuTrials {
 
   /** Pre-dump needs the kernel to track dirty pages (soft-dirty). */
   public Feature preDump() {
-    return TrialLock.around(this::preDumpAlone);
+    return TrialLock.around(() -> memo.remember("pre-dump", criu.version(), this::preDumpAlone));
   }
 
   private Feature preDumpAlone() {
@@ -72,7 +78,7 @@ public final class CriuTrials {
 
   /** Post-copy: a lazy dump serving pages, a lazy-pages daemon pulling them, a lazy restore. */
   public Feature lazyPages() {
-    return TrialLock.around(this::lazyPagesAlone);
+    return TrialLock.around(() -> memo.remember("lazy-pages", criu.version(), this::lazyPagesAlone));
   }
 
   private Feature lazyPagesAlone() {

@@ -20,6 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
  * Without {@link TrialLock} this failed in 4 of 8 runs here (CRIU's parasite, two dumps at once).
  */
 class CriuTrialsIT {
+  @Test
+  void aPassedTrialIsRememberedForTheRestOfThisBoot(@TempDir Path dir) {
+    Feature first = new CriuTrials(runner, criu, dir.resolve("first")).checkpointRestore();
+    assertThat(first.available()).as(first.reason()).isTrue();
+    Feature again = new CriuTrials(runner, criu, dir.resolve("second")).checkpointRestore();
+    assertThat(again.available()).isTrue();
+    assertThat(again.reason()).contains("passed earlier on this boot");
+    assertThat(dir.resolve("second")).doesNotExist(); // no victim was dumped
+  }
+
   private final ProcessRunner runner = new SystemProcessRunner();
   private final CriuCommands criu = new CriuCommands(runner, Duration.ofSeconds(60));
 
@@ -28,7 +38,7 @@ class CriuTrialsIT {
     List<Future<Feature>> results = new ArrayList<>();
     try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int node = 0; node < 3; node++) {
-        CriuTrials trials = new CriuTrials(runner, criu, dir.resolve("node" + node));
+        CriuTrials trials = new CriuTrials(runner, criu, dir.resolve("node" + node), TrialMemo.none()); // real trials
         results.add(threads.submit(() -> {
           Feature last = null;
           for (int round = 0; round < 4; round++) {
