@@ -97,6 +97,9 @@ if (( $(sysctl -n fs.pipe-max-size) < 67108864 )); then
 fi
 modprobe -q nf_tables 2>/dev/null || true
 
+# Packaging checks: dpkg-deb builds the .deb, systemd-analyze verifies its units.
+command -v systemd-analyze >/dev/null || { log "installing systemd (systemd-analyze)"; apt_install systemd; }
+
 # Docker engine for the coordinator-HA suite (Testcontainers, images built locally by deploy/images/build.sh):
 # its networks stay in test ranges (198.18.200.0/24 default bridge, 198.19.0.0/16 for user networks).
 command -v dockerd >/dev/null || { log "installing docker.io"; apt_install docker.io; }

@@ -49,7 +49,7 @@ public final class ConfiguredCommand {
           ? defaults.origin(LayeredDefaults.key(o)) instanceof Origin.BuiltIn ? "" : " (set in " + defaults.origin(LayeredDefaults.key(o)).describe() + ")"
           : "";
       PrintWriter err = cmd.getErr();
-      err.println(ex.getMessage() + where);
+      err.println(ex.getMessage() + where + (ex instanceof CommandLine.MissingParameterException m ? hint(m) : ""));
       if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
         err.println("Try '" + cmd.getCommandName() + " --help' for more information.");
       }
@@ -60,6 +60,14 @@ public final class ConfiguredCommand {
     cmd.setExecutionStrategy(parsed -> parsed.hasMatchedOption("--print-config") ? print(parsed, defaults, file, cmd.getOut())
         : run.execute(parsed));
     return cmd.execute(args);
+  }
+
+  /** Says the three places a missing required setting can be given. */
+  private String hint(CommandLine.MissingParameterException missing) {
+    return missing.getMissing().stream().filter(OptionSpec.class::isInstance).map(a -> LayeredDefaults.key((OptionSpec) a))
+        .map(k -> " (give --" + k + ", set " + component.envName(k) + ", or write '" + k + " = ...' in "
+            + component.defaultFile() + ")")
+        .collect(Collectors.joining());
   }
 
   /** --config on the command line, else the component's variable, else the default file if it exists. */

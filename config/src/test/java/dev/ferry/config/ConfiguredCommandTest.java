@@ -69,6 +69,13 @@ class ConfiguredCommandTest {
   }
 
   @Test
+  void aMissingRequiredSettingSaysWhereToGiveIt() {
+    assertThat(run(new Agent(), Map.of())).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing required option")
+        .contains("give --node, set FERRY_AGENT_NODE, or write 'node = ...' in /etc/ferry/agent.conf");
+  }
+
+  @Test
   void theFileCanBeNamedByTheEnvironment() throws Exception {
     Path conf = file("node = n2\n");
     Agent agent = new Agent();
