@@ -98,7 +98,7 @@ public final class ConfiguredCommand {
       }
       Origin origin = parsed.hasMatchedOption(o) ? new Origin.Flag() : defaults.origin(key);
       Object value = o.getValue();
-      boolean unset = value == null || value instanceof Collection<?> c && c.isEmpty();
+      boolean unset = value == null || "".equals(value) || value instanceof Collection<?> c && c.isEmpty();
       String line = unset ? "# " + key + " =" : key + " = " + format(value);
       // The origin goes on a line of its own: values may contain '#' (shell hooks), so the file has no trailing comments.
       out.println("# " + (unset ? "not set" : origin.describe()));
