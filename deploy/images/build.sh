@@ -31,7 +31,7 @@ base() { # rootfs
   mkdir -p "$rootfs"/{bin,etc,tmp,var/lib}
   chmod 1777 "$rootfs/tmp"
   cp /bin/busybox "$rootfs/bin/busybox"
-  for applet in sh ls cat ps kill sleep ; do ln -sf busybox "$rootfs/bin/$applet"; done
+  for applet in $(/bin/busybox --list); do [[ -e $rootfs/bin/$applet ]] || ln -s busybox "$rootfs/bin/$applet"; done
   printf 'root:x:0:0:root:/root:/bin/sh\nferry:x:10001:10001:ferry:/var/lib/ferry:/bin/sh\n' > "$rootfs/etc/passwd"
   printf 'root:x:0:\nferry:x:10001:\n' > "$rootfs/etc/group"
   echo 'hosts: files dns' > "$rootfs/etc/nsswitch.conf"
