@@ -97,6 +97,15 @@ final class ControlPlane implements AutoCloseable {
     docker.startContainerCmd(etcd.get(i - 1).getContainerId()).exec();
   }
 
+  /** The etcd member's current address (a restarted member may get another one). */
+  String etcdIp(int i) {
+    return ip(etcd.get(i - 1));
+  }
+
+  String coordinatorIp(int i) {
+    return ip(coordinators.get(i - 1));
+  }
+
   boolean etcdRunning(int i) {
     return running(etcd.get(i - 1));
   }

@@ -196,6 +196,61 @@ class CoordinatorFailoverIT {
     assertThat(outcome.migration().getPhase()).isEqualTo(Phase.PHASE_DONE);
   }
 
+  @Test
+  @Order(4)
+  void inFlightMigrationHoldsWhileQuorumIsLostAndFinishesWhenItReturns() throws InterruptedException {
+    String ct = workload("ha-hold", "nodeA");
+    cluster.network().limitIngress("nodeB", SLOW_LINK);
+    String id = startOnLeader(ct, "nodeA", "nodeB");
+    migrations.awaitPhase(id, Phase.PHASE_TRANSFER, Timing.seconds(60));
+    cluster.plane().killEtcd(2);
+    cluster.plane().killEtcd(3);
+    cluster.network().clearLimit("nodeB");
+    Thread.sleep(Timing.seconds(10).toMillis()); // longer than the election lease: every coordinator has let go
+    List<String> during = invariants.runningCopies(ct);
+    cluster.plane().startEtcd(2);
+    cluster.plane().startEtcd(3);
+    var outcome = finishAndCheck(ct, id);
+    System.out.printf("HA: quorum lost for 10 s mid-transfer: %d running cop%s meanwhile %s; after it returned, "
+            + "migration %s %s on %s%n", during.size(), during.size() == 1 ? "y" : "ies", during, id,
+        outcome.migration().getPhase(), outcome.runningOn());
+    assertThat(during).as("never two copies while the control plane is away").hasSizeLessThanOrEqualTo(1);
+  }
+
+  @Test
+  @Order(5)
+  void leaderCutFromEtcdStepsDownAndTheOtherFinishesTheWork() {
+    String ct = workload("ha-cut", "nodeA");
+    cluster.network().limitIngress("nodeB", SLOW_LINK);
+    int old = cluster.awaitLeader(Timing.seconds(30));
+    int other = old == 1 ? 2 : 1;
+    String id = migrations.start(ct, "nodeA", "nodeB", Strategy.STRATEGY_STOPCOPY);
+    migrations.awaitPhase(id, Phase.PHASE_TRANSFER, Timing.seconds(60));
+    Duration stepDown;
+    Duration takeover;
+    try (EtcdPartition cut = EtcdPartition.cut(cluster.runner(), cluster.plane(), old)) {
+      long t0 = System.nanoTime();
+      java.time.LocalTime cutAt = java.time.LocalTime.now();
+      // The deposed leader still reaches the agents: it must notice on its own that it no longer leads.
+      org.awaitility.Awaitility.await("coordinator-" + old + " steps down").atMost(Timing.seconds(30))
+          .pollInterval(Duration.ofMillis(100)).until(() -> cluster.refusesAsFollower(old));
+      stepDown = Duration.ofNanos(System.nanoTime() - t0);
+      org.awaitility.Awaitility.await("coordinator-" + other + " leads").atMost(Timing.seconds(30))
+          .pollInterval(Duration.ofMillis(100)).until(() -> cluster.leads(other));
+      takeover = Duration.ofNanos(System.nanoTime() - t0);
+      assertThat(cluster.awaitLeader(Timing.seconds(30))).as("reads and writes now go to the new leader").isEqualTo(other);
+      cluster.network().clearLimit("nodeB");
+      migrations.awaitFinished(id, Timing.seconds(180));
+    }
+    var outcome = finishAndCheck(ct, id);
+    String lost = cluster.plane().coordinatorLogs(old).lines().filter(l -> l.contains("lost leadership")).findFirst().orElse("");
+    System.out.printf("HA: leader coordinator-%d cut from etcd in TRANSFER at %s: it refused as a follower %d ms after the cut "
+            + "(its log: '%s'), coordinator-%d led after %d ms; migration %s %s on %s, exactly one copy running%n", old,
+        cutAt, stepDown.toMillis(), lost.strip(), other, takeover.toMillis(), id, outcome.migration().getPhase(), outcome.runningOn());
+    assertThat(cluster.refusesAsFollower(old)).as("healed, the old leader stays a follower").isTrue();
+    assertThat(outcome.migration().getPhase()).isIn(Phase.PHASE_DONE, Phase.PHASE_ROLLED_BACK);
+  }
+
   private static MigrateRequest request(String ct, String from, String to) {
     return MigrateRequest.newBuilder().setContainerId(ct).setSourceNode(from).setTargetNode(to)
         .setStrategy(Strategy.STRATEGY_STOPCOPY).build();

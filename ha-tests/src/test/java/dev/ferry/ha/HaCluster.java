@@ -118,6 +118,32 @@ final class HaCluster implements Cluster, AutoCloseable {
     return Optional.empty();
   }
 
+  /** What coordinator {@code i} answers to a write now: OK when it leads, UNAVAILABLE naming the leader when not. */
+  io.grpc.Status answer(int i, Duration deadline) {
+    try {
+      CoordinatorGrpc.newBlockingStub(channels.get(i)).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+          .uncordon(UncordonRequest.newBuilder().setNode(agents.keySet().iterator().next()).build());
+      return io.grpc.Status.OK;
+    } catch (StatusRuntimeException e) {
+      return e.getStatus();
+    }
+  }
+
+  /**
+   * True when coordinator {@code i} refuses writes because it does not lead (not merely slow or
+   * unreachable). A deposed coordinator first asks etcd who leads, for up to its request timeout
+   * (5 s), to name it in the refusal: the deadline must outlast that.
+   */
+  boolean refusesAsFollower(int i) {
+    io.grpc.Status s = answer(i, Duration.ofSeconds(8));
+    return s.getCode() == io.grpc.Status.Code.UNAVAILABLE && String.valueOf(s.getDescription()).contains("not the leader");
+  }
+
+  boolean leads(int i) {
+    io.grpc.Status.Code c = answer(i, Duration.ofSeconds(2)).getCode();
+    return c == io.grpc.Status.Code.OK || c == io.grpc.Status.Code.NOT_FOUND;
+  }
+
   int awaitLeader(Duration timeout) {
     await("a coordinator leads").atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> probeLeader().isPresent());
     return leader;
