@@ -228,9 +228,10 @@ class CoordinatorFailoverIT {
     migrations.awaitPhase(id, Phase.PHASE_TRANSFER, Timing.seconds(60));
     Duration stepDown;
     Duration takeover;
+    java.time.LocalTime cutAt;
     try (EtcdPartition cut = EtcdPartition.cut(cluster.runner(), cluster.plane(), old)) {
       long t0 = System.nanoTime();
-      java.time.LocalTime cutAt = java.time.LocalTime.now();
+      cutAt = java.time.LocalTime.now();
       // The deposed leader still reaches the agents: it must notice on its own that it no longer leads.
       org.awaitility.Awaitility.await("coordinator-" + old + " steps down").atMost(Timing.seconds(30))
           .pollInterval(Duration.ofMillis(100)).until(() -> cluster.refusesAsFollower(old));
