@@ -110,7 +110,34 @@ if (( $(sysctl -n fs.pipe-max-size) < 67108864 )); then
 fi
 modprobe -q nf_tables 2>/dev/null || true
 
-log "ready: $(criu --version | head -1), $(crun --version | head -1), $("$JAVA25/bin/java" -version 2>&1 | head -1), etcd $(etcd --version 2>/dev/null | head -1 | awk '{print $3}')"
+# Packaging checks: dpkg-deb builds the .deb, systemd-analyze verifies its units.
+command -v systemd-analyze >/dev/null || { log "installing systemd (systemd-analyze)"; apt_install systemd; }
+
+# Docker engine for the coordinator-HA suite (Testcontainers, images built locally by deploy/images/build.sh):
+# its networks stay in test ranges (198.18.200.0/24 default bridge, 198.19.0.0/16 for user networks).
+command -v dockerd >/dev/null || { log "installing docker.io"; apt_install docker.io; }
+docker_conf='{"bip":"198.18.200.1/24","default-address-pools":[{"base":"198.19.0.0/16","size":24}]}'
+mkdir -p /etc/docker
+if [[ "$(cat /etc/docker/daemon.json 2>/dev/null)" != "$docker_conf" ]]; then
+  echo "$docker_conf" > /etc/docker/daemon.json
+  if docker info >/dev/null 2>&1; then docker_restart=1; fi
+fi
+if [[ -n "${docker_restart:-}" ]] || ! docker info >/dev/null 2>&1; then
+  log "starting dockerd"
+  if [[ -d /run/systemd/system ]]; then
+    systemctl restart docker
+  else
+    [[ -n "${docker_restart:-}" ]] && { kill "$(cat /var/run/docker.pid)" 2>/dev/null || true; sleep 3; }
+    setsid -f dockerd </dev/null >/var/log/ferry-dockerd.log 2>&1
+  fi
+  for _ in $(seq 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+  docker info >/dev/null 2>&1 || { tail -20 /var/log/ferry-dockerd.log >&2; die "dockerd did not start"; }
+fi
+# dockerd sets the FORWARD policy to DROP, which would drop traffic between the e2e suite's own
+# network namespaces on its own bridges: let everything pass (DOCKER-USER is consulted first).
+iptables -C DOCKER-USER -j ACCEPT 2>/dev/null || iptables -I DOCKER-USER -j ACCEPT
+
+log "ready: $(criu --version | head -1), $(crun --version | head -1), $("$JAVA25/bin/java" -version 2>&1 | head -1), etcd $(etcd --version 2>/dev/null | head -1 | awk '{print $3}'), $(docker version --format 'docker {{.Server.Version}}' 2>/dev/null)"
 log "capabilities of this host (criu check):"
 feature() { if criu check --feature "$1" >/dev/null 2>&1; then echo "yes"; else echo "no"; fi; }
 printf '  %-28s %s\n' "dirty tracking (pre-copy)" "$(feature mem_dirty_track)"

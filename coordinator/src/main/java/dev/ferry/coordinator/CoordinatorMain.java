@@ -93,7 +93,8 @@ public final class CoordinatorMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new CoordinatorMain()).execute(args));
+    // Flags win over FERRY_COORDINATOR_* variables, which win over /etc/ferry/coordinator.conf (--config, --print-config).
+    System.exit(dev.ferry.config.ConfiguredCommand.run("coordinator", new CoordinatorMain(), args));
   }
 
   @Override

@@ -120,6 +120,7 @@ public final class AgentMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new AgentMain()).execute(args));
+    // Flags win over FERRY_AGENT_* variables, which win over /etc/ferry/agent.conf (--config, --print-config).
+    System.exit(dev.ferry.config.ConfiguredCommand.run("agent", new AgentMain(), args));
   }
 }

@@ -19,7 +19,7 @@ import java.util.Map;
  * and one agent per node, each node a network namespace of its own with its own state
  * directory, so nothing exists on a target until Ferry sends it.
  */
-public final class LocalCluster implements AutoCloseable {
+public final class LocalCluster implements Cluster, AutoCloseable {
   private final ProcessRunner runner = new SystemProcessRunner();
   private final Path workDir;
   private final NetworkTopology network;
@@ -94,10 +94,22 @@ public final class LocalCluster implements AutoCloseable {
     awaitNodesReady(timeout);
   }
 
+  @Override
+  public dev.ferry.proto.v1.CoordinatorGrpc.CoordinatorBlockingStub coordinatorStub() {
+    return coordinator.stub();
+  }
+
+  @Override
+  public String coordinatorAddress() {
+    return coordinator.address();
+  }
+
+  @Override
   public List<AgentNode> agents() {
     return List.copyOf(agents.values());
   }
 
+  @Override
   public AgentNode agent(String node) {
     AgentNode a = agents.get(node);
     if (a == null) {
@@ -123,6 +135,7 @@ public final class LocalCluster implements AutoCloseable {
     return network;
   }
 
+  @Override
   public Path workDir() {
     return workDir;
   }

@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.cli.MigrateMain;
 import dev.ferry.e2e.cluster.AgentNode;
-import dev.ferry.e2e.cluster.LocalCluster;
+import dev.ferry.e2e.cluster.Cluster;
 import dev.ferry.proto.v1.CreateContainerRequest;
 import dev.ferry.proto.v1.GetMigrationRequest;
 import dev.ferry.proto.v1.ListMigrationsRequest;
@@ -24,9 +24,9 @@ public final class CliMigration {
   /** What happened, from outside (the migration record) and inside (the workload's heartbeats). */
   public record Result(int exitCode, Migration migration, HeartbeatLog heartbeats, Duration total) {}
 
-  private final LocalCluster cluster;
+  private final Cluster cluster;
 
-  public CliMigration(LocalCluster cluster) {
+  public CliMigration(Cluster cluster) {
     this.cluster = cluster;
   }
 
@@ -49,7 +49,7 @@ public final class CliMigration {
   /** Runs {@code migrate --from --to ID} in this JVM (its live output goes to stdout). */
   public Result migrate(String from, String to, String containerId, String... extra) {
     long start = System.nanoTime();
-    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--coordinator", cluster.coordinator().address(),
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--coordinator", cluster.coordinatorAddress(),
         "--from", from, "--to", to));
     args.addAll(cluster.pki().args(dev.ferry.e2e.cluster.CoordinatorNode.OPERATOR));
     args.addAll(java.util.List.of(extra));
@@ -67,10 +67,10 @@ public final class CliMigration {
   }
 
   public Migration latest(String containerId) {
-    var all = cluster.coordinator().stub().listMigrations(ListMigrationsRequest.newBuilder().setContainerId(containerId).build());
+    var all = cluster.coordinatorStub().listMigrations(ListMigrationsRequest.newBuilder().setContainerId(containerId).build());
     Migration newest = all.getMigrationsList().stream().max(java.util.Comparator.comparing(m -> m.getCreatedAt().getSeconds() * 1_000_000_000L + m.getCreatedAt().getNanos()))
         .orElseThrow(() -> new IllegalStateException("no migration of " + containerId));
-    return cluster.coordinator().stub().getMigration(GetMigrationRequest.newBuilder().setMigrationId(newest.getMigrationId()).build());
+    return cluster.coordinatorStub().getMigration(GetMigrationRequest.newBuilder().setMigrationId(newest.getMigrationId()).build());
   }
 
   public static Path heartbeats(AgentNode agent, String containerId) {

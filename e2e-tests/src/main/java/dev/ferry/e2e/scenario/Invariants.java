@@ -3,7 +3,7 @@ package dev.ferry.e2e.scenario;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.e2e.cluster.AgentNode;
-import dev.ferry.e2e.cluster.LocalCluster;
+import dev.ferry.e2e.cluster.Cluster;
 import dev.ferry.proto.v1.ContainerState;
 import dev.ferry.proto.v1.GetMigrationRequest;
 import dev.ferry.proto.v1.ListContainersRequest;
@@ -27,9 +27,9 @@ public final class Invariants {
   /** Where the container ended up and what its workload saw. */
   public record Outcome(String runningOn, Migration migration, HeartbeatLog heartbeats) {}
 
-  private final LocalCluster cluster;
+  private final Cluster cluster;
 
-  public Invariants(LocalCluster cluster) {
+  public Invariants(Cluster cluster) {
     this.cluster = cluster;
   }
 
@@ -41,7 +41,7 @@ public final class Invariants {
       violations.add("expected exactly one RUNNING copy of " + containerId + " cluster-wide, found " + running.size()
           + " on " + running);
     }
-    Migration m = cluster.coordinator().stub().getMigration(GetMigrationRequest.newBuilder()
+    Migration m = cluster.coordinatorStub().getMigration(GetMigrationRequest.newBuilder()
         .setMigrationId(migrationId).build());
     explains(m, running, violations);
     HeartbeatLog hb = null;

@@ -2,7 +2,7 @@ package dev.ferry.e2e.scenario;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.ferry.e2e.cluster.LocalCluster;
+import dev.ferry.e2e.cluster.Cluster;
 import dev.ferry.proto.v1.GetMigrationRequest;
 import dev.ferry.proto.v1.MigrateRequest;
 import dev.ferry.proto.v1.Migration;
@@ -16,14 +16,14 @@ import java.util.Set;
 public final class Migrations {
   private static final Set<Phase> TERMINAL = Set.of(Phase.PHASE_DONE, Phase.PHASE_ROLLED_BACK, Phase.PHASE_FAILED);
 
-  private final LocalCluster cluster;
+  private final Cluster cluster;
 
-  public Migrations(LocalCluster cluster) {
+  public Migrations(Cluster cluster) {
     this.cluster = cluster;
   }
 
   public String start(String containerId, String from, String to, Strategy strategy) {
-    return cluster.coordinator().stub().migrate(MigrateRequest.newBuilder().setContainerId(containerId)
+    return cluster.coordinatorStub().migrate(MigrateRequest.newBuilder().setContainerId(containerId)
         .setSourceNode(from).setTargetNode(to).setStrategy(strategy).build()).getMigrationId();
   }
 
@@ -53,7 +53,7 @@ public final class Migrations {
   }
 
   public Migration get(String migrationId) {
-    return cluster.coordinator().stub().withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
+    return cluster.coordinatorStub().withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
         .getMigration(GetMigrationRequest.newBuilder().setMigrationId(migrationId).build());
   }
 }

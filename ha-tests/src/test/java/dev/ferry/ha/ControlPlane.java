@@ -1,0 +1,136 @@
+package dev.ferry.ha;
+
+import com.github.dockerjava.api.DockerClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.lifecycle.Startables;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * Ferry's HA control plane in containers, from the images deploy/images/build.sh made: three
+ * etcd members and two coordinators on one Docker network, as deploy/compose.yaml describes.
+ * Members and coordinators can be killed and started again, as crashes and repairs would.
+ */
+final class ControlPlane implements AutoCloseable {
+  /** Every container the suite starts carries it, so a crashed run's leftovers can be found (Ryuk is off). */
+  static final String LABEL = "dev.ferry.ha";
+
+  private final Network network = Network.newNetwork();
+  private final List<GenericContainer<?>> etcd = new ArrayList<>();
+  private final List<GenericContainer<?>> coordinators = new ArrayList<>();
+  private final DockerClient docker = DockerClientFactory.instance().client();
+
+  static ControlPlane start(int members, int coordinatorCount, Duration nodeLeaseTtl) {
+    ControlPlane c = new ControlPlane();
+    try {
+      String cluster = IntStream.rangeClosed(1, members).mapToObj(i -> "etcd-" + i + "=http://etcd-" + i + ":2380")
+          .collect(Collectors.joining(","));
+      for (int i = 1; i <= members; i++) {
+        c.etcd.add(new GenericContainer<>(DockerImageName.parse("ferry/etcd:dev")).withNetwork(c.network)
+            .withNetworkAliases("etcd-" + i).withLabel(LABEL, "etcd").withEnv(Map.of(
+                "ETCD_NAME", "etcd-" + i,
+                "ETCD_INITIAL_CLUSTER", cluster,
+                "ETCD_INITIAL_CLUSTER_STATE", "new",
+                "ETCD_INITIAL_CLUSTER_TOKEN", "ferry-ha",
+                "ETCD_LISTEN_CLIENT_URLS", "http://0.0.0.0:2379",
+                "ETCD_LISTEN_PEER_URLS", "http://0.0.0.0:2380",
+                "ETCD_ADVERTISE_CLIENT_URLS", "http://etcd-" + i + ":2379",
+                "ETCD_INITIAL_ADVERTISE_PEER_URLS", "http://etcd-" + i + ":2380"))
+            .waitingFor(Wait.forLogMessage(".*ready to serve client requests.*", 1)
+                .withStartupTimeout(Duration.ofSeconds(60))));
+      }
+      // Members wait for each other before serving: they must start together.
+      Startables.deepStart(c.etcd).join();
+      String endpoints = IntStream.rangeClosed(1, members).mapToObj(i -> "http://etcd-" + i + ":2379")
+          .collect(Collectors.joining(","));
+      for (int i = 1; i <= coordinatorCount; i++) {
+        c.coordinators.add(new GenericContainer<>(DockerImageName.parse("ferry/coordinator:dev")).withNetwork(c.network)
+            .withNetworkAliases("coordinator-" + i).withLabel(LABEL, "coordinator").withEnv(Map.of(
+                "FERRY_COORDINATOR_ETCD", endpoints,
+                "FERRY_COORDINATOR_ADVERTISE", "coordinator-" + i + ":7070",
+                "FERRY_COORDINATOR_NODE_LEASE_TTL", nodeLeaseTtl.toString())));
+        // Ready means "answers gRPC and one of them leads": HaCluster.awaitLeader asks over the API.
+      }
+      Startables.deepStart(c.coordinators).join();
+      return c;
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  /** Container address of coordinator {@code i} (1-based), reachable from the host and, routed, from the agents. */
+  String coordinatorAddress(int i) {
+    return ip(coordinators.get(i - 1)) + ":7070";
+  }
+
+  int coordinators() {
+    return coordinators.size();
+  }
+
+  boolean coordinatorRunning(int i) {
+    return running(coordinators.get(i - 1));
+  }
+
+  /** SIGKILL, as a crashed machine: its election lease expires on its own. */
+  void killCoordinator(int i) {
+    docker.killContainerCmd(coordinators.get(i - 1).getContainerId()).exec();
+  }
+
+  void startCoordinator(int i) {
+    docker.startContainerCmd(coordinators.get(i - 1).getContainerId()).exec();
+  }
+
+  void killEtcd(int i) {
+    docker.killContainerCmd(etcd.get(i - 1).getContainerId()).exec();
+  }
+
+  void startEtcd(int i) {
+    docker.startContainerCmd(etcd.get(i - 1).getContainerId()).exec();
+  }
+
+  /** The etcd member's current address (a restarted member may get another one). */
+  String etcdIp(int i) {
+    return ip(etcd.get(i - 1));
+  }
+
+  String coordinatorIp(int i) {
+    return ip(coordinators.get(i - 1));
+  }
+
+  boolean etcdRunning(int i) {
+    return running(etcd.get(i - 1));
+  }
+
+  int members() {
+    return etcd.size();
+  }
+
+  String coordinatorLogs(int i) {
+    return coordinators.get(i - 1).getLogs();
+  }
+
+  private boolean running(GenericContainer<?> c) {
+    return Boolean.TRUE.equals(docker.inspectContainerCmd(c.getContainerId()).exec().getState().getRunning());
+  }
+
+  private String ip(GenericContainer<?> c) {
+    return docker.inspectContainerCmd(c.getContainerId()).exec().getNetworkSettings().getNetworks().values().iterator()
+        .next().getIpAddress();
+  }
+
+  @Override
+  public void close() {
+    coordinators.forEach(GenericContainer::stop);
+    etcd.forEach(GenericContainer::stop);
+    network.close();
+  }
+}

@@ -1,0 +1,274 @@
+package dev.ferry.ha;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import dev.ferry.e2e.scenario.CliMigration;
+import dev.ferry.e2e.scenario.Invariants;
+import dev.ferry.e2e.scenario.Migrations;
+import dev.ferry.process.ProcessSpec;
+import dev.ferry.proto.v1.DeleteContainerRequest;
+import dev.ferry.proto.v1.MigrateRequest;
+import dev.ferry.proto.v1.Phase;
+import dev.ferry.proto.v1.Strategy;
+import dev.ferry.testkit.Timing;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Coordinator high availability for real: three etcd members and two coordinators in containers
+ * (Testcontainers, images from deploy/images/build.sh), real agents with real crun and CRIU on the
+ * host. Kills the leading coordinator mid-migration, then takes etcd members away one and two at a
+ * time, and checks every migration ends with exactly one intact copy running. Prints the takeover
+ * and refusal times for the note.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CoordinatorFailoverIT {
+  private static final List<String> NODES = List.of("nodeA", "nodeB");
+  private static final int MIB = 48;
+  /** Slow enough that a 48 MiB dump takes several seconds to cross: the kill lands mid-transfer. */
+  private static final String SLOW_LINK = "24mbit";
+  /** The coordinators' election lease (CoordinatorRuntime): a dead leader's key expires after it. */
+  private static final Duration ELECTION_TTL = Duration.ofSeconds(5);
+
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  static Path dir;
+  static HaCluster cluster;
+  static CliMigration workloads;
+  static Migrations migrations;
+  static Invariants invariants;
+  private final List<String> containers = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    Path repo = Path.of("").toAbsolutePath().getParent();
+    cluster = null;
+    var runner = new dev.ferry.process.SystemProcessRunner();
+    System.out.println(runner.run(ProcessSpec.of("bash", repo.resolve("deploy/images/build.sh").toString(),
+        repo.resolve("dist/target/ferry").toString()).withTimeout(Duration.ofMinutes(5))).orThrow().stdout().strip());
+    cluster = HaCluster.start(dir, NODES, System.getProperty("ferry.e2e.prefix", "fh"),
+        Integer.getInteger("ferry.e2e.subnet", 8), Timing.seconds(120));
+    workloads = new CliMigration(cluster);
+    migrations = new Migrations(cluster);
+    invariants = new Invariants(cluster);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @AfterEach
+  void cleanUp() {
+    for (String node : NODES) {
+      cluster.network().clearLimit(node);
+    }
+    for (int i = 1; i <= cluster.plane().members(); i++) {
+      if (!cluster.plane().etcdRunning(i)) {
+        cluster.plane().startEtcd(i);
+      }
+    }
+    for (int i = 1; i <= cluster.plane().coordinators(); i++) {
+      if (!cluster.plane().coordinatorRunning(i)) {
+        cluster.plane().startCoordinator(i);
+      }
+    }
+    cluster.awaitLeader(Timing.seconds(60));
+    for (String ct : containers) {
+      for (var a : cluster.agents()) {
+        try {
+          a.stub().withDeadlineAfter(30, TimeUnit.SECONDS).deleteContainer(
+              DeleteContainerRequest.newBuilder().setContainerId(ct).setForce(true).build());
+        } catch (RuntimeException e) {
+          // Not there.
+        }
+      }
+    }
+  }
+
+  private String workload(String id, String node) {
+    containers.add(id);
+    workloads.createWorkload(node, id, MIB);
+    return id;
+  }
+
+  private Invariants.Outcome finishAndCheck(String containerId, String migrationId) {
+    migrations.awaitFinished(migrationId, Timing.seconds(180));
+    cluster.awaitNodesReady(Timing.seconds(60));
+    return invariants.check(containerId, migrationId);
+  }
+
+  @Test
+  @Order(1)
+  void leaderKilledMidMigrationTheOtherTakesOverAndFinishesIt() {
+    String ct = workload("ha-lkill", "nodeA");
+    cluster.network().limitIngress("nodeB", SLOW_LINK);
+    int old = cluster.awaitLeader(Timing.seconds(30));
+    String id = migrations.start(ct, "nodeA", "nodeB", Strategy.STRATEGY_STOPCOPY);
+    migrations.awaitPhase(id, Phase.PHASE_TRANSFER, Timing.seconds(60));
+    long killed = System.nanoTime();
+    cluster.plane().killCoordinator(old);
+    int next = cluster.awaitLeader(Timing.seconds(60));
+    Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
+    cluster.network().clearLimit("nodeB");
+    var outcome = finishAndCheck(ct, id);
+    System.out.printf("HA: leader coordinator-%d killed in TRANSFER; coordinator-%d took over after %d ms "
+            + "(election lease %d s); migration %s ended %s on %s, exactly one copy running%n",
+        old, next, takeover.toMillis(), ELECTION_TTL.toSeconds(), id, outcome.migration().getPhase(), outcome.runningOn());
+    assertThat(next).isNotEqualTo(old);
+    assertThat(takeover).as("takeover within the election lease plus one keep-alive round")
+        .isLessThan(Timing.scaled(ELECTION_TTL.plus(ELECTION_TTL)));
+    assertThat(outcome.migration().getPhase()).isIn(Phase.PHASE_DONE, Phase.PHASE_ROLLED_BACK);
+  }
+
+  @Test
+  @Order(2)
+  void oneEtcdMemberDownMigrationsGoOn() {
+    cluster.plane().killEtcd(3);
+    String ct = workload("ha-etcd1", "nodeA");
+    long asked = System.nanoTime();
+    String id = startOnLeader(ct, "nodeA", "nodeB");
+    var outcome = finishAndCheck(ct, id);
+    System.out.printf("HA: one of three etcd members down: migration %s %s in %d ms%n", id,
+        outcome.migration().getPhase(), Duration.ofNanos(System.nanoTime() - asked).toMillis());
+    assertThat(outcome.migration().getPhase()).isEqualTo(Phase.PHASE_DONE);
+  }
+
+  @Test
+  @Order(3)
+  void quorumLostNewMigrationsAreRefusedThenGoOnWhenItReturns() {
+    String ct = workload("ha-quorum", "nodeA");
+    cluster.plane().killEtcd(3);
+    long lost = System.nanoTime();
+    cluster.plane().killEtcd(2);
+    StatusRuntimeException refusal = null;
+    Duration toRefuse = null;
+    long deadline = System.nanoTime() + Timing.seconds(60).toNanos();
+    while (refusal == null && System.nanoTime() < deadline) {
+      for (int i = 1; i <= cluster.plane().coordinators() && refusal == null; i++) {
+        try {
+          cluster.stub(i).withDeadlineAfter(5, TimeUnit.SECONDS).migrate(request(ct, "nodeA", "nodeB"));
+          fail("coordinator-" + i + " accepted a migration without etcd's quorum");
+        } catch (StatusRuntimeException e) {
+          // A call that hangs until our deadline is no answer; an answer with a status is the refusal.
+          if (e.getStatus().getCode() != Status.Code.DEADLINE_EXCEEDED) {
+            refusal = e;
+            toRefuse = Duration.ofNanos(System.nanoTime() - lost);
+          }
+        }
+      }
+    }
+    if (refusal == null) {
+      fail("no coordinator refused a new migration within 60 s of losing etcd's quorum");
+    }
+    System.out.printf("HA: quorum lost (2 of 3 etcd members down): a new migration refused after %d ms with %s: %s%n",
+        toRefuse.toMillis(), refusal.getStatus().getCode(), refusal.getStatus().getDescription());
+    assertThat(refusal.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(refusal.getStatus().getDescription()).isNotBlank();
+    assertThat(invariants.runningCopies(ct)).as("the workload kept running where it was").containsExactly("nodeA");
+
+    long back = System.nanoTime();
+    cluster.plane().startEtcd(2);
+    cluster.plane().startEtcd(3);
+    cluster.awaitLeader(Timing.seconds(90));
+    Duration toLead = Duration.ofNanos(System.nanoTime() - back);
+    cluster.awaitNodesReady(Timing.seconds(60));
+    String id = startOnLeader(ct, "nodeA", "nodeB");
+    var outcome = finishAndCheck(ct, id);
+    System.out.printf("HA: quorum back: a coordinator leads again after %d ms; migration %s %s on %s%n",
+        toLead.toMillis(), id, outcome.migration().getPhase(), outcome.runningOn());
+    assertThat(outcome.migration().getPhase()).isEqualTo(Phase.PHASE_DONE);
+  }
+
+  @Test
+  @Order(4)
+  void inFlightMigrationHoldsWhileQuorumIsLostAndFinishesWhenItReturns() throws InterruptedException {
+    String ct = workload("ha-hold", "nodeA");
+    cluster.network().limitIngress("nodeB", SLOW_LINK);
+    String id = startOnLeader(ct, "nodeA", "nodeB");
+    migrations.awaitPhase(id, Phase.PHASE_TRANSFER, Timing.seconds(60));
+    cluster.plane().killEtcd(2);
+    cluster.plane().killEtcd(3);
+    cluster.network().clearLimit("nodeB");
+    Thread.sleep(Timing.seconds(10).toMillis()); // longer than the election lease: every coordinator has let go
+    List<String> during = invariants.runningCopies(ct);
+    cluster.plane().startEtcd(2);
+    cluster.plane().startEtcd(3);
+    var outcome = finishAndCheck(ct, id);
+    System.out.printf("HA: quorum lost for 10 s mid-transfer: %d running cop%s meanwhile %s; after it returned, "
+            + "migration %s %s on %s%n", during.size(), during.size() == 1 ? "y" : "ies", during, id,
+        outcome.migration().getPhase(), outcome.runningOn());
+    assertThat(during).as("never two copies while the control plane is away").hasSizeLessThanOrEqualTo(1);
+  }
+
+  @Test
+  @Order(5)
+  void leaderCutFromEtcdStepsDownAndTheOtherFinishesTheWork() {
+    String ct = workload("ha-cut", "nodeA");
+    cluster.network().limitIngress("nodeB", SLOW_LINK);
+    int old = cluster.awaitLeader(Timing.seconds(30));
+    int other = old == 1 ? 2 : 1;
+    String id = migrations.start(ct, "nodeA", "nodeB", Strategy.STRATEGY_STOPCOPY);
+    migrations.awaitPhase(id, Phase.PHASE_TRANSFER, Timing.seconds(60));
+    Duration stepDown;
+    Duration takeover;
+    java.time.LocalTime cutAt;
+    try (EtcdPartition cut = EtcdPartition.cut(cluster.runner(), cluster.plane(), old)) {
+      long t0 = System.nanoTime();
+      cutAt = java.time.LocalTime.now();
+      // The deposed leader still reaches the agents: it must notice on its own that it no longer leads.
+      org.awaitility.Awaitility.await("coordinator-" + old + " steps down").atMost(Timing.seconds(30))
+          .pollInterval(Duration.ofMillis(100)).until(() -> cluster.refusesAsFollower(old));
+      stepDown = Duration.ofNanos(System.nanoTime() - t0);
+      org.awaitility.Awaitility.await("coordinator-" + other + " leads").atMost(Timing.seconds(30))
+          .pollInterval(Duration.ofMillis(100)).until(() -> cluster.leads(other));
+      takeover = Duration.ofNanos(System.nanoTime() - t0);
+      assertThat(cluster.awaitLeader(Timing.seconds(30))).as("reads and writes now go to the new leader").isEqualTo(other);
+      cluster.network().clearLimit("nodeB");
+      migrations.awaitFinished(id, Timing.seconds(180));
+    }
+    var outcome = finishAndCheck(ct, id);
+    String lost = cluster.plane().coordinatorLogs(old).lines().filter(l -> l.contains("lost leadership")).findFirst().orElse("");
+    System.out.printf("HA: leader coordinator-%d cut from etcd in TRANSFER at %s: it refused as a follower %d ms after the cut "
+            + "(its log: '%s'), coordinator-%d led after %d ms; migration %s %s on %s, exactly one copy running%n", old,
+        cutAt, stepDown.toMillis(), lost.strip(), other, takeover.toMillis(), id, outcome.migration().getPhase(), outcome.runningOn());
+    assertThat(cluster.refusesAsFollower(old)).as("healed, the old leader stays a follower").isTrue();
+    assertThat(outcome.migration().getPhase()).isIn(Phase.PHASE_DONE, Phase.PHASE_ROLLED_BACK);
+  }
+
+  private static MigrateRequest request(String ct, String from, String to) {
+    return MigrateRequest.newBuilder().setContainerId(ct).setSourceNode(from).setTargetNode(to)
+        .setStrategy(Strategy.STRATEGY_STOPCOPY).build();
+  }
+
+  /** Starts a migration on whichever coordinator leads, retrying while leadership settles. */
+  private String startOnLeader(String ct, String from, String to) {
+    long deadline = System.nanoTime() + Timing.seconds(60).toNanos();
+    while (true) {
+      int leader = cluster.awaitLeader(Timing.seconds(60));
+      try {
+        return cluster.stub(leader).migrate(request(ct, from, to)).getMigrationId();
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+    }
+  }
+}
