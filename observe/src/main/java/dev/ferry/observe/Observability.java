@@ -57,6 +57,10 @@ public final class Observability implements AutoCloseable {
     return registry;
   }
 
+  public io.opentelemetry.api.OpenTelemetry openTelemetry() {
+    return tracing.openTelemetry();
+  }
+
   public Tracing tracing() {
     return tracing;
   }

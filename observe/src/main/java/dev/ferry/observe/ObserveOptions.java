@@ -10,7 +10,7 @@ public final class ObserveOptions {
 
   @Option(names = "--log-format", defaultValue = "human", description = "human or json: one JSON object per "
       + "line, with the migration, container and node fields (default: ${DEFAULT-VALUE}).")
-  String logFormat;
+  String logFormat = "human";
 
   @Option(names = "--otlp-endpoint", description = "OTLP/HTTP collector to export traces to, e.g. "
       + "http://127.0.0.1:4318 (none: tracing off).")

@@ -8,8 +8,10 @@ import dev.ferry.coordinator.fsm.Reason;
 import dev.ferry.coordinator.registry.Node;
 import dev.ferry.coordinator.registry.NodeRegistry;
 import dev.ferry.proto.v1.NodeAgentGrpc;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -24,9 +26,16 @@ public final class GrpcAgents implements Agents, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GrpcAgents.class);
   private final NodeRegistry registry;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final List<ClientInterceptor> interceptors;
 
   public GrpcAgents(NodeRegistry registry) {
+    this(registry, List.of());
+  }
+
+  /** @param interceptors on every agent channel (trace context propagation) */
+  public GrpcAgents(NodeRegistry registry, List<ClientInterceptor> interceptors) {
     this.registry = registry;
+    this.interceptors = List.copyOf(interceptors);
   }
 
   @Override
@@ -34,7 +43,7 @@ public final class GrpcAgents implements Agents, AutoCloseable {
     String address = address(node);
     ManagedChannel channel = channels.computeIfAbsent(address, a -> {
       log.warn("calling agent {} at {} over plaintext gRPC (development mode)", node, a);
-      return ManagedChannelBuilder.forTarget(a).usePlaintext().build();
+      return ManagedChannelBuilder.forTarget(a).usePlaintext().intercept(interceptors).build();
     });
     return new GrpcAgentClient(node, NodeAgentGrpc.newBlockingStub(channel));
   }
