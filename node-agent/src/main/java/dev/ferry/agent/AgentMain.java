@@ -1,6 +1,9 @@
 package dev.ferry.agent;
 
 import dev.ferry.agent.grpc.AgentServer;
+import dev.ferry.agent.observe.AgentObservability;
+import dev.ferry.observe.ObserveOptions;
+import dev.ferry.observe.Observability;
 import dev.ferry.process.SystemProcessRunner;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -17,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ferry agent}: runs one node agent. */
@@ -63,6 +67,9 @@ public final class AgentMain implements Callable<Integer> {
       + "this node, with FERRY_ACTION (announce|withdraw), FERRY_ADDRESS, FERRY_PREFIX, FERRY_CONTAINER, FERRY_NODE, FERRY_NETNS.")
   String announceHook;
 
+  @Mixin
+  ObserveOptions observe = new ObserveOptions();
+
   @Override
   public Integer call() throws InterruptedException {
     if (!node.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}")) {
@@ -79,6 +86,7 @@ public final class AgentMain implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--container-network needs --coordinator: container addresses are allocated in the coordinator's etcd");
     }
+    Observability observability = observe.start("ferry-agent");
     var coordinatorChannel = coordinator == null ? null
         : io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(coordinator).usePlaintext().build();
     SystemProcessRunner runner = new SystemProcessRunner();
@@ -95,12 +103,16 @@ public final class AgentMain implements Callable<Integer> {
     Thread.ofVirtual().name("capability-probe").start(() -> steps.capabilities().get(false));
     int colon = listen.lastIndexOf(':');
     InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
-    Server server = AgentServer.start(NettyServerBuilder.forAddress(address), steps, List.of());
+    Server server = AgentServer.start(NettyServerBuilder.forAddress(address)
+        .intercept(AgentObservability.interceptor(observability, steps)), steps, List.of());
     log.info("node agent {} listening on {} (state in {})", node, address, stateDir);
     if (coordinatorChannel != null) {
       new dev.ferry.agent.registration.Registrar(steps, advertised, coordinatorChannel, registerInterval).start();
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.shutdown();
+      observability.close();
+    }));
     server.awaitTermination();
     return 0;
   }

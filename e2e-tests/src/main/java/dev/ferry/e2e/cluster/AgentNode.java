@@ -18,11 +18,19 @@ public final class AgentNode implements AutoCloseable {
   private final NetworkTopology topology;
   private final Path stateDir;
   private final String coordinator;
+  private final List<String> extraArgs;
   private RunningProcess process;
   private ManagedChannel channel;
   private int starts;
 
   public AgentNode(ProcessRunner runner, NetworkTopology topology, String node, Path stateDir, String coordinator) {
+    this(runner, topology, node, stateDir, coordinator, List.of());
+  }
+
+  /** @param extraArgs more flags for the process (metrics, tracing) */
+  public AgentNode(ProcessRunner runner, NetworkTopology topology, String node, Path stateDir, String coordinator,
+      List<String> extraArgs) {
+    this.extraArgs = List.copyOf(extraArgs);
     this.runner = runner;
     this.topology = topology;
     this.host = topology.host(node);
@@ -38,6 +46,7 @@ public final class AgentNode implements AutoCloseable {
       args.addAll(List.of("--coordinator", coordinator, "--register-interval", "PT1S",
           "--container-network", topology.containerNetwork(), "--bridge", NetworkTopology.NODE_BRIDGE));
     }
+    args.addAll(extraArgs);
     process = JavaProcess.start(runner, topology.inNamespace(host.node()), "dev.ferry.agent.AgentMain", args,
         stateDir.resolveSibling(host.node() + "-agent" + (starts++ == 0 ? "" : "." + starts) + ".log"));
     if (channel == null) {

@@ -15,11 +15,18 @@ public final class CoordinatorNode implements AutoCloseable {
   private final String address;
   private final String etcdEndpoint;
   private final Path log;
+  private final List<String> extraArgs;
   private RunningProcess process;
   private ManagedChannel channel;
   private int starts;
 
   public CoordinatorNode(ProcessRunner runner, String address, String etcdEndpoint, Path log) {
+    this(runner, address, etcdEndpoint, log, List.of());
+  }
+
+  /** @param extraArgs more flags for the process (metrics, tracing) */
+  public CoordinatorNode(ProcessRunner runner, String address, String etcdEndpoint, Path log, List<String> extraArgs) {
+    this.extraArgs = List.copyOf(extraArgs);
     this.runner = runner;
     this.address = address;
     this.etcdEndpoint = etcdEndpoint;
@@ -28,7 +35,8 @@ public final class CoordinatorNode implements AutoCloseable {
 
   public CoordinatorNode start() {
     process = JavaProcess.start(runner, List.of(), "dev.ferry.coordinator.CoordinatorMain",
-        List.of("--listen", address, "--etcd", etcdEndpoint, "--node-lease-ttl", "PT6S"),
+        java.util.stream.Stream.concat(java.util.stream.Stream.of("--listen", address, "--etcd", etcdEndpoint,
+            "--node-lease-ttl", "PT6S"), extraArgs.stream()).toList(),
         starts++ == 0 ? log : log.resolveSibling(log.getFileName() + "." + starts)); // a restart keeps the dead one's log
     if (channel == null) {
       channel = NettyChannelBuilder.forTarget(address).usePlaintext().build();
