@@ -52,8 +52,11 @@ class ObservabilityIT {
 
   @BeforeAll
   static void migrateOnce() {
+    // Asked once per process; one collector for all of them, on the host's bridge address.
     cluster = SuiteCluster.start(dir, List.of("nodeA", "nodeB"), new ObserveFlags(METRICS_PORT, bridge -> {
-      collector = OtlpTraceReceiver.start(bridge);
+      if (collector == null) {
+        collector = OtlpTraceReceiver.start(bridge);
+      }
       return collector.endpoint();
     }));
     new CliMigration(cluster).createWorkload("nodeA", "obs-1", 16);

@@ -45,7 +45,7 @@ public final class MigrationMetrics implements MigrationObserver {
     this.rounds = DistributionSummary.builder("ferry_migration_precopy_rounds").description("Pre-copy rounds "
         + "per finished migration (0 without pre-copy)").register(registry);
     Gauge.builder("ferry_migrations_driving", inFlight, Map::size)
-        .description("Migrations this coordinator is driving").register(registry);
+        .description("Migrations this coordinator is driving").strongReference(true).register(registry);
   }
 
   @Override
@@ -96,10 +96,10 @@ public final class MigrationMetrics implements MigrationObserver {
     if (gaugedNodes.add(node)) {
       Gauge.builder("ferry_migrations_in_flight", inFlight, m -> m.values().stream()
               .filter(e -> e.source().equals(node)).count())
-          .description("Migrations in flight per node and role").tags("node", node, "role", "source").register(registry);
+          .description("Migrations in flight per node and role").tags("node", node, "role", "source").strongReference(true).register(registry);
       Gauge.builder("ferry_migrations_in_flight", inFlight, m -> m.values().stream()
               .filter(e -> e.target().equals(node)).count())
-          .description("Migrations in flight per node and role").tags("node", node, "role", "target").register(registry);
+          .description("Migrations in flight per node and role").tags("node", node, "role", "target").strongReference(true).register(registry);
     }
   }
 }

@@ -37,7 +37,7 @@ public final class AgentMetrics {
     this.throughput = DistributionSummary.builder("ferry_agent_transfer_throughput").baseUnit("bytes_per_second")
         .description("Raw bytes per second of each finished image transfer").register(registry);
     io.micrometer.core.instrument.Gauge.builder("ferry_agent_containers", containers, AgentMetrics::count)
-        .description("Containers this agent manages").register(registry);
+        .description("Containers this agent manages").strongReference(true).register(registry);
   }
 
   /** Unknown (the agent could not list them) reads as NaN, not as zero containers. */
