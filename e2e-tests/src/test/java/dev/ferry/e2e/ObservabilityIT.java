@@ -58,7 +58,7 @@ class ObservabilityIT {
         collector = OtlpTraceReceiver.start(bridge);
       }
       return collector.endpoint();
-    }));
+    }, "json"));
     new CliMigration(cluster).createWorkload("nodeA", "obs-1", 16);
     await("coordinator sees obs-1").atMost(Timing.seconds(30)).pollInterval(Duration.ofMillis(300))
         .until(() -> cluster.coordinator().stub().listContainers(ListClusterContainersRequest.newBuilder()
@@ -151,6 +151,28 @@ class ObservabilityIT {
     scraped.addAll(agent("nodeB").names());
     assertThat(used).as("metrics the dashboard queries").isNotEmpty();
     assertThat(scraped).as("series scraped from the coordinator and both agents").containsAll(used);
+  }
+
+  /** Every process logs JSON lines (--log-format json); those about the migration carry its fields. */
+  @Test
+  void jsonLogLinesCarryTheMigrationContainerAndNodes() throws Exception {
+    JsonNode coordinatorLine = jsonLine(cluster.workDir().resolve("coordinator.log"), "\"migration\":\"" + migrationId);
+    assertThat(coordinatorLine.get("mdc").get("container").asText()).isEqualTo("obs-1");
+    assertThat(coordinatorLine.get("mdc").get("source").asText()).isEqualTo("nodeA");
+    assertThat(coordinatorLine.get("mdc").get("target").asText()).isEqualTo("nodeB");
+    JsonNode targetLine = jsonLine(cluster.agent("nodeB").stateDir().resolveSibling("nodeB-agent.log"),
+        "\"migration\":\"" + migrationId);
+    assertThat(targetLine.get("mdc").get("container").asText()).isEqualTo("obs-1");
+    assertThat(targetLine.get("mdc").get("node").asText()).isEqualTo("nodeB");
+    assertThat(targetLine.get("mdc").get("trace_id").asText()).as("the agent logs in the migration's trace").hasSize(32);
+    System.out.println("--- a JSON log line of the coordinator and one of the target agent ---\n"
+        + coordinatorLine + "\n" + targetLine);
+  }
+
+  private static JsonNode jsonLine(Path log, String containing) throws Exception {
+    String line = Files.readAllLines(log).stream().filter(l -> l.startsWith("{") && l.contains(containing))
+        .findFirst().orElseThrow(() -> new AssertionError("no JSON line with " + containing + " in " + log));
+    return new ObjectMapper().readTree(line);
   }
 
   @Test

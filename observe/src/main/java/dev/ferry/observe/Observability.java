@@ -35,6 +35,7 @@ public final class Observability implements AutoCloseable {
   }
 
   public static Observability start(String service, InetSocketAddress metrics, Tracing tracing) {
+    routeJulToSlf4j();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().commonTags("service", service);
     new JvmMemoryMetrics().bindTo(registry);
@@ -46,6 +47,14 @@ public final class Observability implements AutoCloseable {
       log.info("metrics at http://{}:{}/metrics", server.address().getHostString(), server.address().getPort());
     }
     return new Observability(registry, tracing, server);
+  }
+
+  /** OpenTelemetry's exporters report failures through java.util.logging: into Ferry's log, in its format. */
+  private static synchronized void routeJulToSlf4j() {
+    if (!org.slf4j.bridge.SLF4JBridgeHandler.isInstalled()) {
+      org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+      org.slf4j.bridge.SLF4JBridgeHandler.install();
+    }
   }
 
   /** Records, serves nothing, traces nothing: for embedding and tests. */
