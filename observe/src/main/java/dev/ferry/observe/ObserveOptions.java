@@ -1,6 +1,10 @@
 package dev.ferry.observe;
 
+import java.net.InetSocketAddress;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The flags every Ferry server shares for metrics, logs and traces (a picocli mixin). */
 public final class ObserveOptions {
@@ -16,10 +20,26 @@ public final class ObserveOptions {
       + "http://127.0.0.1:4318 (none: tracing off).")
   String otlpEndpoint;
 
-  /** Applies the log format at once, then starts the metrics endpoint and tracing. */
+  /** The command this mixin is part of, for usage errors; null when built without picocli. */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  /**
+   * Checks every flag first (a bad one is a usage error that names it, before anything starts),
+   * then applies the log format and starts the metrics endpoint and tracing.
+   */
   public Observability start(String service) {
-    LogFormat.parse(logFormat).apply();
-    return Observability.start(service,
-        metricsListen == null ? null : HostPort.parse("--metrics-listen", metricsListen), otlpEndpoint);
+    LogFormat format;
+    InetSocketAddress metrics;
+    Tracing tracing;
+    try {
+      format = LogFormat.parse(logFormat);
+      metrics = metricsListen == null ? null : HostPort.parse("--metrics-listen", metricsListen);
+      tracing = Tracing.fromFlag(service, otlpEndpoint);
+    } catch (IllegalArgumentException e) {
+      throw spec == null ? e : new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    format.apply();
+    return Observability.start(service, metrics, tracing);
   }
 }
