@@ -13,10 +13,13 @@ import dev.ferry.coordinator.grpc.CoordinatorServer;
 import dev.ferry.coordinator.grpc.CoordinatorService;
 import dev.ferry.coordinator.grpc.GrpcAgents;
 import dev.ferry.coordinator.grpc.LateBoundService;
+import dev.ferry.coordinator.observe.CoordinatorObservability;
 import dev.ferry.coordinator.registry.EtcdNodeRegistry;
 import dev.ferry.coordinator.schedule.Limits;
 import dev.ferry.coordinator.service.CoordinatorConfig;
 import dev.ferry.coordinator.service.CoordinatorRuntime;
+import dev.ferry.observe.ObserveOptions;
+import dev.ferry.observe.Observability;
 import dev.ferry.process.SystemProcessRunner;
 import io.etcd.jetcd.Client;
 import io.grpc.Server;
@@ -70,12 +73,15 @@ public final class CoordinatorMain implements Callable<Integer> {
 
   @Mixin TransportOptions transport;
 
+  @Mixin
+  ObserveOptions observe = new ObserveOptions();
+
   @Option(names = "--node-lease-ttl", defaultValue = "PT10S", converter = DurationConverter.class)
   Duration nodeLeaseTtl;
 
   /** A running coordinator: close to stop it (and its local etcd, if it started one). */
   public record Running(Server server, CoordinatorRuntime runtime, Client client, EmbeddedEtcd embedded,
-      GrpcAgents agents) implements AutoCloseable {
+      GrpcAgents agents, Observability observability) implements AutoCloseable {
     public int port() {
       return server.getPort();
     }
@@ -89,6 +95,7 @@ public final class CoordinatorMain implements Callable<Integer> {
       if (embedded != null) {
         embedded.close();
       }
+      observability.close();
     }
   }
 
@@ -118,6 +125,8 @@ public final class CoordinatorMain implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }
     Limits limits = new Limits(outbound, inbound, cluster);
+    Observability observability = observe.start("ferry-coordinator");
+    var observed = new CoordinatorObservability(observability);
     EmbeddedEtcd embedded = null;
     List<String> endpoints = etcd;
     if (endpoints.isEmpty()) {
@@ -125,8 +134,9 @@ public final class CoordinatorMain implements Callable<Integer> {
       endpoints = List.of(embedded.endpoint());
       log.info("no --etcd given: started a local etcd at {} (data in {})", embedded.endpoint(), embedded.dataDir());
     }
-    Client client = Client.builder().endpoints(endpoints.toArray(String[]::new)).build();
-    GrpcAgents grpcAgents = new GrpcAgents(new EtcdNodeRegistry(client), transport);
+    Client client = Client.builder().endpoints(endpoints.toArray(String[]::new))
+        .interceptor(observed.etcdTiming()).build();
+    GrpcAgents grpcAgents = new GrpcAgents(new EtcdNodeRegistry(client), transport, observed.agentInterceptors());
     EtcdAuditLog auditLog = new EtcdAuditLog(client, auditKeep);
     var agents = new ResilientAgents(grpcAgents, new AgentCallPolicy(AgentCallPolicy.Settings.DEFAULT));
     CoordinatorConfig config = new CoordinatorConfig(limits, CoordinatorConfig.DEFAULT.retry(),
@@ -143,11 +153,12 @@ public final class CoordinatorMain implements Callable<Integer> {
       var service = new LateBoundService();
       server = CoordinatorServer.start(builder, service, new AuditService(auditLog));
       String self = advertise.isEmpty() ? address.getHostString() + ":" + server.getPort() : advertise;
-      runtime = CoordinatorRuntime.elected(client, agents, self, config);
+      runtime = CoordinatorRuntime.elected(client, agents, self, config, observed.migrations());
+      observed.bind(runtime);
       service.bind(new CoordinatorService(runtime.coordinator(), runtime.registry(), runtime.addresses(),
           nodeLeaseTtl, Duration.ofMillis(200)));
       log.info("coordinator serving on {} (advertised as {}), limits {}", server.getListenSockets(), self, limits);
-      return new Running(server, runtime, client, embedded, grpcAgents);
+      return new Running(server, runtime, client, embedded, grpcAgents, observability);
     } catch (RuntimeException e) {
       if (server != null) {
         server.shutdownNow();
@@ -159,6 +170,7 @@ public final class CoordinatorMain implements Callable<Integer> {
       if (embedded != null) {
         embedded.close();
       }
+      observability.close();
       throw e;
     }
   }

@@ -24,6 +24,11 @@ final class SuiteCluster {
     return LocalCluster.start(dir, nodes, Timing.seconds(120), PREFIX, SUBNET);
   }
 
+  /** With metrics endpoints and trace export on every process. */
+  static LocalCluster start(Path dir, List<String> nodes, dev.ferry.e2e.cluster.ObserveFlags observe) {
+    return LocalCluster.start(dir, nodes, Timing.seconds(120), PREFIX, SUBNET, observe);
+  }
+
   /**
    * The suite's names and subnet, overridable (-Dferry.e2e.prefix=fn -Dferry.e2e.subnet=9) so a
    * developer's run on a shared machine does not tear down a CI run's namespaces.

@@ -5,6 +5,9 @@ import dev.ferry.agent.transfer.PeerChannels;
 import dev.ferry.security.Transport;
 import dev.ferry.security.TransportOptions;
 import dev.ferry.security.audit.LogAuditSink;
+import dev.ferry.agent.observe.AgentObservability;
+import dev.ferry.observe.ObserveOptions;
+import dev.ferry.observe.Observability;
 import dev.ferry.process.SystemProcessRunner;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -69,6 +72,8 @@ public final class AgentMain implements Callable<Integer> {
   String announceHook;
 
   @Mixin TransportOptions transportOptions;
+  @Mixin
+  ObserveOptions observe = new ObserveOptions();
 
   @Override
   public Integer call() throws InterruptedException {
@@ -92,6 +97,7 @@ public final class AgentMain implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this),
           "--container-network needs --coordinator: container addresses are allocated in the coordinator's etcd");
     }
+    Observability observability = observe.start("ferry-agent");
     var coordinatorChannel = coordinator == null ? null
         : transport.channel(coordinator).build();
     SystemProcessRunner runner = new SystemProcessRunner();
@@ -108,13 +114,16 @@ public final class AgentMain implements Callable<Integer> {
     Thread.ofVirtual().name("capability-probe").start(() -> steps.capabilities().get(false));
     int colon = listen.lastIndexOf(':');
     InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
-    Server server = AgentServer.start(transport.secure(NettyServerBuilder.forAddress(address), new LogAuditSink(), "node/" + node),
-        steps, List.of());
+    Server server = AgentServer.start(transport.secure(NettyServerBuilder.forAddress(address), new LogAuditSink(), "node/" + node)
+        .intercept(AgentObservability.interceptor(observability, steps)), steps, List.of());
     log.info("node agent {} listening on {} (state in {})", node, address, stateDir);
     if (coordinatorChannel != null) {
       new dev.ferry.agent.registration.Registrar(steps, advertised, coordinatorChannel, registerInterval).start();
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.shutdown();
+      observability.close();
+    }));
     server.awaitTermination();
     return 0;
   }

@@ -37,7 +37,9 @@ public final class AgentCallPolicy {
   private final Settings settings;
   private final CircuitBreakerRegistry breakers;
   private final RetryConfig retry;
-  private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+  /** Each call on its own virtual thread, in the caller's trace context (the migration phase's span). */
+  private final ExecutorService calls = io.opentelemetry.context.Context.taskWrapping(
+      Executors.newVirtualThreadPerTaskExecutor());
 
   public AgentCallPolicy(Settings settings) {
     this.settings = settings;
@@ -83,7 +85,7 @@ public final class AgentCallPolicy {
     TimeLimiter limiter = TimeLimiter.of(TimeLimiterConfig.custom().timeoutDuration(limit)
         .cancelRunningFuture(true).build());
     try {
-      return limiter.executeFutureSupplier(() -> CompletableFuture.supplyAsync(call, calls));
+      return limiter.executeFutureSupplier(() -> CompletableFuture.supplyAsync(withLogFields(call), calls));
     } catch (TimeoutException e) {
       throw new AgentException(new Failure.TimedOut(operation + " on " + node, limit), e);
     } catch (ExecutionException e) {
@@ -91,6 +93,21 @@ public final class AgentCallPolicy {
     } catch (Exception e) {
       throw rethrow(e.getCause() != null && !(e instanceof AgentException) ? e.getCause() : e);
     }
+  }
+
+  /** The caller's log fields (migration, container, nodes) on the call's thread too. */
+  private static <T> Supplier<T> withLogFields(Supplier<T> call) {
+    java.util.Map<String, String> fields = org.slf4j.MDC.getCopyOfContextMap();
+    return () -> {
+      if (fields != null) {
+        org.slf4j.MDC.setContextMap(fields);
+      }
+      try {
+        return call.get();
+      } finally {
+        org.slf4j.MDC.clear();
+      }
+    };
   }
 
   private static RuntimeException rethrow(Throwable t) {

@@ -9,6 +9,8 @@ import dev.ferry.coordinator.fsm.Recovery;
 import dev.ferry.coordinator.fsm.Transitions;
 import dev.ferry.coordinator.leader.Leadership;
 import dev.ferry.coordinator.leader.NotLeaderException;
+import dev.ferry.coordinator.observe.MdcFields;
+import dev.ferry.coordinator.observe.MigrationObserver;
 import dev.ferry.coordinator.store.ConflictException;
 import dev.ferry.coordinator.store.MigrationStore;
 import dev.ferry.coordinator.store.StoreUnavailableException;
@@ -39,12 +41,21 @@ public final class MigrationDriver implements Runnable {
   private final InstantSource clock;
   private final Function<String, String> pendingCancel;
   private final Consumer<Migration> onFinished;
+  private final MigrationObserver observer;
   private Versioned<Migration> current;
   private long lastProgressNanos;
 
   public MigrationDriver(String migrationId, MigrationStore store, MigrationMachine machine, CommandRunner runner,
       Leadership leadership, InstantSource clock, Function<String, String> pendingCancel,
       Consumer<Migration> onFinished) {
+    this(migrationId, store, machine, runner, leadership, clock, pendingCancel, onFinished, MigrationObserver.NONE);
+  }
+
+  /** @param observer told of every persisted version (metrics, traces); see {@link MigrationObserver} */
+  public MigrationDriver(String migrationId, MigrationStore store, MigrationMachine machine, CommandRunner runner,
+      Leadership leadership, InstantSource clock, Function<String, String> pendingCancel,
+      Consumer<Migration> onFinished, MigrationObserver observer) {
+    this.observer = observer;
     this.migrationId = migrationId;
     this.store = store;
     this.machine = machine;
@@ -57,9 +68,10 @@ public final class MigrationDriver implements Runnable {
 
   @Override
   public void run() {
-    MDC.put("migration", migrationId);
+    MDC.put(MdcFields.MIGRATION, migrationId);
     try {
       current = store.get(migrationId).orElseThrow(() -> new IllegalStateException("no record " + migrationId));
+      MdcFields.put(current.value());
       Decision d = new Recovery(machine).resume(current.value(), clock.instant());
       persist(d.next());
       while (!current.value().phase().terminal()) {
@@ -71,7 +83,9 @@ public final class MigrationDriver implements Runnable {
             return;
           }
           sleep(d.delay());
-          e = runner.run(d.commands(), new MigrationRef(migrationId, epoch), this::progress);
+          try (var step = observer.step(current.value())) {
+            e = runner.run(d.commands(), new MigrationRef(migrationId, epoch), this::progress);
+          }
         }
         d = machine.transition(current.value(), e, clock.instant());
         persist(d.next());
@@ -80,13 +94,22 @@ public final class MigrationDriver implements Runnable {
       onFinished.accept(current.value());
     } catch (NotLeaderException | dev.ferry.coordinator.store.FenceLostException e) {
       log.warn("migration {}: stopped driving, leadership lost", migrationId);
+      abandoned();
     } catch (ConflictException e) {
       log.warn("migration {}: record changed under us, another coordinator drives it: {}", migrationId,
           e.getMessage());
+      abandoned();
     } catch (RuntimeException e) {
       log.error("migration {}: driver failed; recovery will pick it up", migrationId, e);
+      abandoned();
     } finally {
-      MDC.remove("migration");
+      MdcFields.clear();
+    }
+  }
+
+  private void abandoned() {
+    if (current != null) {
+      observer.abandoned(current.value());
     }
   }
 
@@ -118,7 +141,10 @@ public final class MigrationDriver implements Runnable {
     while (true) {
       leadership.epoch();
       try {
+        Migration before = current.value();
         current = store.update(current, next);
+        MdcFields.put(next);
+        observer.changed(before, next);
         return;
       } catch (StoreUnavailableException e) {
         log.warn("migration {}: cannot persist {} yet: {}", migrationId, next.phase().label(), e.getMessage());

@@ -8,8 +8,10 @@ import dev.ferry.coordinator.fsm.Reason;
 import dev.ferry.coordinator.registry.Node;
 import dev.ferry.coordinator.registry.NodeRegistry;
 import dev.ferry.proto.v1.NodeAgentGrpc;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import dev.ferry.security.Transport;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -25,10 +27,17 @@ public final class GrpcAgents implements Agents, AutoCloseable {
   private final NodeRegistry registry;
   private final Transport transport;
   private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final List<ClientInterceptor> interceptors;
 
   public GrpcAgents(NodeRegistry registry, Transport transport) {
+    this(registry, transport, List.of());
+  }
+
+  /** @param interceptors on every agent channel (trace context propagation) */
+  public GrpcAgents(NodeRegistry registry, Transport transport, List<ClientInterceptor> interceptors) {
     this.registry = registry;
     this.transport = transport;
+    this.interceptors = List.copyOf(interceptors);
   }
 
   @Override
@@ -36,7 +45,7 @@ public final class GrpcAgents implements Agents, AutoCloseable {
     String address = address(node);
     ManagedChannel channel = channels.computeIfAbsent(address, a -> {
       log.info("opening a channel to agent {} at {}", node, a);
-      return transport.channel(a).build();
+      return transport.channel(a).intercept(interceptors).build();
     });
     return new GrpcAgentClient(node, NodeAgentGrpc.newBlockingStub(channel));
   }

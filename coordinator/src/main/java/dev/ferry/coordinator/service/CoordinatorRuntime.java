@@ -7,6 +7,7 @@ import dev.ferry.coordinator.ipam.AddressBook;
 import dev.ferry.coordinator.ipam.EtcdAddressBook;
 import dev.ferry.coordinator.leader.LeaderElection;
 import dev.ferry.coordinator.leader.Leadership;
+import dev.ferry.coordinator.observe.MigrationObserver;
 import dev.ferry.coordinator.registry.EtcdNodeRegistry;
 import dev.ferry.coordinator.registry.NodeRegistry;
 import dev.ferry.coordinator.store.EtcdMigrationStore;
@@ -28,7 +29,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
   private final LeaderElection election;
 
   private CoordinatorRuntime(Client etcd, Agents agents, Leadership fixed, String self, CoordinatorConfig config,
-      InstantSource clock) {
+      InstantSource clock, MigrationObserver observer) {
     Forward forward = new Forward();
     this.election = fixed == null ? new LeaderElection(etcd, self, Duration.ofSeconds(5), forward) : null;
     this.leadership = fixed == null ? election : fixed;
@@ -37,7 +38,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     this.addresses = new EtcdAddressBook(etcd, clock);
     MigrationMachine machine = new MigrationMachine(config.retry(), config.stopRule());
     CommandRunner runner = new CommandRunner(agents, config.chooser());
-    this.dispatcher = new Dispatcher(store, registry, machine, runner, leadership, clock, config);
+    this.dispatcher = new Dispatcher(store, registry, machine, runner, leadership, clock, config, observer);
     forward.target = dispatcher;
     this.coordinator = new Coordinator(store, registry, dispatcher, leadership, clock, CoordinatorRuntime::newId);
     if (election != null) {
@@ -47,13 +48,19 @@ public final class CoordinatorRuntime implements AutoCloseable {
 
   /** A coordinator that campaigns for leadership in etcd under {@code self} (its advertised address). */
   public static CoordinatorRuntime elected(Client etcd, Agents agents, String self, CoordinatorConfig config) {
-    return new CoordinatorRuntime(etcd, agents, null, self, config, InstantSource.system());
+    return elected(etcd, agents, self, config, MigrationObserver.NONE);
+  }
+
+  /** As {@link #elected(Client, Agents, String, CoordinatorConfig)}, telling {@code observer} of every migration step. */
+  public static CoordinatorRuntime elected(Client etcd, Agents agents, String self, CoordinatorConfig config,
+      MigrationObserver observer) {
+    return new CoordinatorRuntime(etcd, agents, null, self, config, InstantSource.system(), observer);
   }
 
   /** A coordinator whose leadership the caller controls (tests); call {@link Dispatcher#elected} when it leads. */
   public static CoordinatorRuntime withLeadership(Client etcd, Agents agents, Leadership leadership,
       CoordinatorConfig config) {
-    return new CoordinatorRuntime(etcd, agents, leadership, "", config, InstantSource.system());
+    return new CoordinatorRuntime(etcd, agents, leadership, "", config, InstantSource.system(), MigrationObserver.NONE);
   }
 
   static String newId() {

@@ -8,6 +8,7 @@ import dev.ferry.coordinator.fsm.MigrationMachine;
 import dev.ferry.coordinator.fsm.Phase;
 import dev.ferry.coordinator.leader.LeaderElection;
 import dev.ferry.coordinator.leader.Leadership;
+import dev.ferry.coordinator.observe.MigrationObserver;
 import dev.ferry.coordinator.placement.NoTargetException;
 import dev.ferry.coordinator.placement.Placer;
 import dev.ferry.coordinator.placement.PlacementRequest;
@@ -47,6 +48,7 @@ public final class Dispatcher implements LeaderElection.Listener, AutoCloseable 
   private final Leadership leadership;
   private final InstantSource clock;
   private final Scheduler scheduler;
+  private final MigrationObserver observer;
   private final Placer placer = new Placer();
   private final Map<String, Thread> drivers = new ConcurrentHashMap<>();
   private final Map<String, String> cancels = new ConcurrentHashMap<>();
@@ -57,6 +59,12 @@ public final class Dispatcher implements LeaderElection.Listener, AutoCloseable 
 
   public Dispatcher(MigrationStore store, NodeRegistry registry, MigrationMachine machine, CommandRunner runner,
       Leadership leadership, InstantSource clock, CoordinatorConfig config) {
+    this(store, registry, machine, runner, leadership, clock, config, MigrationObserver.NONE);
+  }
+
+  public Dispatcher(MigrationStore store, NodeRegistry registry, MigrationMachine machine, CommandRunner runner,
+      Leadership leadership, InstantSource clock, CoordinatorConfig config, MigrationObserver observer) {
+    this.observer = observer;
     this.store = store;
     this.registry = registry;
     this.machine = machine;
@@ -176,7 +184,7 @@ public final class Dispatcher implements LeaderElection.Listener, AutoCloseable 
   private void drive(String id) {
     drivers.compute(id, (k, existing) -> existing != null && existing.isAlive() ? existing
         : Thread.ofVirtual().name("migration-" + id).start(new MigrationDriver(id, store, machine, runner,
-            leadership, clock, cancels::remove, this::finished)));
+            leadership, clock, cancels::remove, this::finished, observer)));
   }
 
   private void finished(Migration m) {

@@ -18,17 +18,22 @@ public final class AgentNode implements AutoCloseable {
   private final Path stateDir;
   private final String coordinator;
   private final ClusterPki pki;
+  private final List<String> extraArgs;
   private RunningProcess process;
   private ManagedChannel channel;
   private int starts;
 
   /** An agent whose CA lives beside its state directory (agents of one test share it when their state directories are siblings). */
   public AgentNode(ProcessRunner runner, NetworkTopology topology, String node, Path stateDir, String coordinator) {
-    this(runner, topology, node, stateDir, coordinator, ClusterPki.at(stateDir.toAbsolutePath().getParent().resolve("pki")));
+    this(runner, topology, node, stateDir, coordinator, ClusterPki.at(stateDir.toAbsolutePath().getParent().resolve("pki")),
+        List.of());
   }
 
-  public AgentNode(ProcessRunner runner, NetworkTopology topology, String node, Path stateDir, String coordinator, ClusterPki pki) {
+  /** @param extraArgs more flags for the process (metrics, tracing) */
+  public AgentNode(ProcessRunner runner, NetworkTopology topology, String node, Path stateDir, String coordinator,
+      ClusterPki pki, List<String> extraArgs) {
     this.pki = pki;
+    this.extraArgs = List.copyOf(extraArgs);
     this.runner = runner;
     this.topology = topology;
     this.host = topology.host(node);
@@ -45,6 +50,7 @@ public final class AgentNode implements AutoCloseable {
       args.addAll(List.of("--coordinator", coordinator, "--register-interval", "PT1S",
           "--container-network", topology.containerNetwork(), "--bridge", NetworkTopology.NODE_BRIDGE));
     }
+    args.addAll(extraArgs);
     process = JavaProcess.start(runner, topology.inNamespace(host.node()), "dev.ferry.agent.AgentMain", args,
         stateDir.resolveSibling(host.node() + "-agent" + (starts++ == 0 ? "" : "." + starts) + ".log"));
     if (channel == null) {

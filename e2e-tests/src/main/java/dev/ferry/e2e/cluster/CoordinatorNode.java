@@ -16,12 +16,20 @@ public final class CoordinatorNode implements AutoCloseable {
   private final String etcdEndpoint;
   private final Path log;
   private final ClusterPki pki;
+  private final List<String> extraArgs;
   private RunningProcess process;
   private ManagedChannel channel;
   private int starts;
 
   public CoordinatorNode(ProcessRunner runner, String address, String etcdEndpoint, Path log, ClusterPki pki) {
+    this(runner, address, etcdEndpoint, log, pki, List.of());
+  }
+
+  /** @param extraArgs more flags for the process (metrics, tracing) */
+  public CoordinatorNode(ProcessRunner runner, String address, String etcdEndpoint, Path log, ClusterPki pki,
+      List<String> extraArgs) {
     this.pki = pki;
+    this.extraArgs = List.copyOf(extraArgs);
     this.runner = runner;
     this.address = address;
     this.etcdEndpoint = etcdEndpoint;
@@ -31,6 +39,7 @@ public final class CoordinatorNode implements AutoCloseable {
   public CoordinatorNode start() {
     List<String> args = new java.util.ArrayList<>(List.of("--listen", address, "--etcd", etcdEndpoint, "--node-lease-ttl", "PT6S"));
     args.addAll(pki.args(Identity.coordinator(), address.substring(0, address.lastIndexOf(':'))));
+    args.addAll(extraArgs);
     process = JavaProcess.start(runner, List.of(), "dev.ferry.coordinator.CoordinatorMain", args,
         starts++ == 0 ? log : log.resolveSibling(log.getFileName() + "." + starts)); // a restart keeps the dead one's log
     if (channel == null) {

@@ -39,16 +39,23 @@ public final class LocalCluster implements Cluster, AutoCloseable {
 
   /** A cluster whose namespaces carry {@code prefix} on 198.18.{@code subnet}.0/24 (the suite's own, beside the demo's). */
   public static LocalCluster start(Path workDir, List<String> nodes, Duration readyTimeout, String prefix, int subnet) {
+    return start(workDir, nodes, readyTimeout, prefix, subnet, ObserveFlags.NONE);
+  }
+
+  /** As above, with metrics endpoints and trace export on every process. */
+  public static LocalCluster start(Path workDir, List<String> nodes, Duration readyTimeout, String prefix, int subnet,
+      ObserveFlags observe) {
     LocalCluster c = new LocalCluster(workDir, new NetworkTopology(new SystemProcessRunner(), prefix, subnet));
     try {
       c.network.create(nodes);
       c.pki = ClusterPki.at(workDir.resolve("pki"));
       c.etcd = EmbeddedEtcd.start(c.runner, workDir.resolve("etcd"), Duration.ofSeconds(30));
-      c.coordinator = new CoordinatorNode(c.runner, c.network.bridgeAddress() + ":7070", c.etcd.endpoint(),
-          workDir.resolve("coordinator.log"), c.pki).start();
+      String bridge = c.network.bridgeAddress();
+      c.coordinator = new CoordinatorNode(c.runner, bridge + ":7070", c.etcd.endpoint(),
+          workDir.resolve("coordinator.log"), c.pki, observe.args(bridge, bridge)).start();
       for (String node : nodes) {
         c.agents.put(node, new AgentNode(c.runner, c.network, node, workDir.resolve(node).resolve("state"),
-            c.coordinator.address(), c.pki).start());
+            c.coordinator.address(), c.pki, observe.args(c.network.host(node).address(), bridge)).start());
       }
       c.awaitNodesReady(readyTimeout);
       return c;
