@@ -23,6 +23,7 @@ public final class Registrar implements AutoCloseable {
   private final AgentSteps steps;
   private final String advertisedAddress;
   private final CoordinatorGrpc.CoordinatorBlockingStub coordinator;
+  private static final Duration CALL_DEADLINE_FLOOR = Duration.ofSeconds(10);
   private final Duration interval;
   private final AgentMapper map;
   private volatile boolean running = true;
@@ -41,17 +42,25 @@ public final class Registrar implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Each call gets its own deadline, never under {@link #CALL_DEADLINE_FLOOR}: one short deadline
+   * shared by both calls left nothing for the report whenever registering was slow (a loaded or
+   * emulated machine: the coordinator had the node, the agent kept believing it had failed).
+   */
+  private Duration callDeadline() {
+    return interval.compareTo(CALL_DEADLINE_FLOOR) > 0 ? interval : CALL_DEADLINE_FLOOR;
+  }
+
   private void run() {
     boolean registered = false;
     String lastProblem = "";
     while (running) {
       try {
-        var deadline = coordinator.withDeadlineAfter(interval.toMillis(), TimeUnit.MILLISECONDS);
-        deadline.registerNode(RegisterNodeRequest.newBuilder().setNode(steps.node()).setAddress(advertisedAddress)
+        coordinator.withDeadlineAfter(callDeadline().toMillis(), TimeUnit.MILLISECONDS).registerNode(RegisterNodeRequest.newBuilder().setNode(steps.node()).setAddress(advertisedAddress)
             .setCapabilities(map.capabilities(steps.capabilities().get(false)).toBuilder().setAgentAddress(advertisedAddress)
                 .setContainerNetwork(steps.containers().networking().network()))
             .build());
-        deadline.reportContainers(ReportContainersRequest.newBuilder().setNode(steps.node())
+        coordinator.withDeadlineAfter(callDeadline().toMillis(), TimeUnit.MILLISECONDS).reportContainers(ReportContainersRequest.newBuilder().setNode(steps.node())
             .addAllContainers(steps.containers().list().stream().map(map::container).toList()).build());
         if (!registered) {
           log.info("node {} registered with the coordinator as {}", steps.node(), advertisedAddress);
