@@ -181,6 +181,11 @@ final class HaCluster implements Cluster, AutoCloseable {
     return CoordinatorGrpc.newBlockingStub(channels.get(target));
   }
 
+  /**
+   * The leader's container address. Its certificate names it coordinator-N, not this address (known
+   * only once it runs): a TLS client must check it against that name, as {@link #stub(int)} does;
+   * the CLI, which checks the address, would be refused.
+   */
   @Override
   public String coordinatorAddress() {
     return plane.coordinatorAddress(leader == 0 ? 1 : leader);
