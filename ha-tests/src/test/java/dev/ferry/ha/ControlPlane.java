@@ -1,6 +1,7 @@
 package dev.ferry.ha;
 
 import com.github.dockerjava.api.DockerClient;
+import dev.ferry.security.tls.TlsFiles;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,6 @@ import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.lifecycle.Startables;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
-import dev.ferry.security.tls.TlsFiles;
 
 /**
  * Ferry's HA control plane in containers, from the images deploy/images/build.sh made: three
