@@ -52,9 +52,27 @@ public final class ConfigTemplate {
       if (o.required()) {
         out.append("# Required.\n");
       }
-      out.append("# ").append(key).append(" =").append(o.defaultValue() == null || o.defaultValue().isEmpty() ? "" : " " + o.defaultValue()).append('\n');
+      String builtIn = o.defaultValue() == null || o.defaultValue().startsWith("${env:") ? "" : o.defaultValue();
+      String example = builtIn.isEmpty() ? tlsLayout(name, key) : "";
+      if (!example.isEmpty()) {
+        // No built-in default, but the package has a place for it: show that instead of an empty value.
+        out.append("# Not set by default. Where `ferry certs issue --out /etc/ferry/tls ...` puts it:\n");
+      }
+      out.append("# ").append(key).append(" =").append(builtIn.isEmpty() ? example.isEmpty() ? "" : " " + example : " " + builtIn)
+          .append('\n');
     }
     return out.toString();
+  }
+
+  /** The package's layout of the certificate files (/etc/ferry/tls, named as `certs issue` names them), or "". */
+  static String tlsLayout(String component, String key) {
+    String holder = component.equals("agent") ? "node-NODE" : component;
+    return switch (key) {
+      case "tls-cert" -> "/etc/ferry/tls/" + holder + ".crt";
+      case "tls-key" -> "/etc/ferry/tls/" + holder + ".key";
+      case "tls-ca" -> "/etc/ferry/tls/ca.crt";
+      default -> "";
+    };
   }
 
   private static void wrap(String text, StringBuilder out) {

@@ -24,6 +24,7 @@ class ConfigTemplateTest {
   void everyKeyIsDocumentedWithItsDefault(String component) throws Exception {
     String text = ConfigTemplate.render(component);
     assertThat(text).contains("# listen = ").contains("FERRY_" + component.toUpperCase() + "_<KEY>")
-        .doesNotContain("${DEFAULT-VALUE}").doesNotContain("# config =").doesNotContain("# print-config =");
+        .doesNotContain("${DEFAULT-VALUE}").doesNotContain("${env:")
+        .contains("# tls-ca = /etc/ferry/tls/ca.crt").contains("# insecure =").doesNotContain("# config =").doesNotContain("# print-config =");
   }
 }

@@ -108,6 +108,25 @@ class DistributionIT {
   }
 
   @Test
+  void certsIsTheRealCertificateToolAndTheComponentsRefuseToStartWithoutTls() {
+    Path ca = root.resolve("ca");
+    ProcessResult created = ferry(Map.of(), "certs", "ca", "--dir", ca.toString());
+    assertThat(created.exitCode()).as(created.stderr()).isZero();
+    assertThat(created.stdout()).contains("created CA");
+    ProcessResult issued = ferry(Map.of(), "certs", "issue", "--dir", ca.toString(), "coordinator", "--ip", "198.18.0.1");
+    assertThat(issued.exitCode()).as(issued.stderr()).isZero();
+    assertThat(ca.resolve("coordinator.crt")).exists();
+    assertThat(ca.resolve("coordinator.key")).exists();
+    ProcessResult plain = ferry(Map.of(), "coordinator", "--etcd", "http://127.0.0.1:1");
+    assertThat(plain.exitCode()).isNotZero();
+    assertThat(plain.stderr()).contains("mutual TLS needs --tls-cert, --tls-key and --tls-ca");
+    ProcessResult configured = ferry(Map.of("FERRY_COORDINATOR_TLS_CERT", ca.resolve("coordinator.crt").toString()),
+        "coordinator", "--print-config");
+    assertThat(configured.exitCode()).as(configured.stderr()).isZero();
+    assertThat(configured.stdout()).contains("# environment FERRY_COORDINATOR_TLS_CERT\ntls-cert = " + ca.resolve("coordinator.crt"));
+  }
+
+  @Test
   void theShippedConfigurationIsValidAndATypoInItIsNamed() throws IOException {
     Path shipped = root.resolve("etc/ferry/agent.conf");
     Path edited = Files.writeString(root.resolve("agent.conf"), Files.readString(shipped) + "node = n1\nstate-dri = /x\n");

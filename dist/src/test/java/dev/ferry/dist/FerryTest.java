@@ -23,6 +23,13 @@ class FerryTest {
   }
 
   @Test
+  void certsIsTheOperatorClientsCertsSubcommand() {
+    assertThat(resolve("certs", "ca").getDeclaringClass().getName()).isEqualTo("dev.ferry.cli.MigrateMain");
+    assertThat(Ferry.argsFor(new String[] {"certs", "issue", "--out", "d"})).containsExactly("certs", "issue", "--out", "d");
+    assertThat(Ferry.argsFor(new String[] {"migrate", "nodes"})).containsExactly("nodes");
+  }
+
+  @Test
   void anUnknownCommandIsNamedAndTheCommandsListed() {
     assertThat(resolve("teleport")).isNull();
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command 'teleport'", "coordinator", "agent", "migrate");
@@ -30,10 +37,10 @@ class FerryTest {
 
   @Test
   void aCommandWhoseComponentIsNotBuiltSaysSo() {
-    Ferry.COMMANDS.forEach((command, className) -> {
+    Ferry.COMMANDS.forEach((command, target) -> {
       boolean present;
       try {
-        Class.forName(className);
+        Class.forName(target.className());
         present = true;
       } catch (ClassNotFoundException e) {
         present = false;

@@ -1,6 +1,7 @@
 package dev.ferry.ha;
 
 import com.github.dockerjava.api.DockerClient;
+import dev.ferry.security.tls.TlsFiles;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.lifecycle.Startables;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
 
 /**
  * Ferry's HA control plane in containers, from the images deploy/images/build.sh made: three
@@ -28,7 +30,16 @@ final class ControlPlane implements AutoCloseable {
   private final List<GenericContainer<?>> coordinators = new ArrayList<>();
   private final DockerClient docker = DockerClientFactory.instance().client();
 
-  static ControlPlane start(int members, int coordinatorCount, Duration nodeLeaseTtl) {
+  /** Where the coordinator image's process finds its certificate, key and CA (the package's /etc/ferry/tls layout). */
+  static final String TLS_DIR = "/etc/ferry/tls/";
+
+  /** Network alias of coordinator {@code i} (1-based): a DNS name its certificate carries. */
+  static String coordinatorName(int i) {
+    return "coordinator-" + i;
+  }
+
+  /** Coordinators serve and dial mutual TLS with {@code tls} (issued for every name and address they are reached on). */
+  static ControlPlane start(int members, int coordinatorCount, Duration nodeLeaseTtl, TlsFiles tls) {
     ControlPlane c = new ControlPlane();
     try {
       String cluster = IntStream.rangeClosed(1, members).mapToObj(i -> "etcd-" + i + "=http://etcd-" + i + ":2380")
@@ -53,10 +64,18 @@ final class ControlPlane implements AutoCloseable {
           .collect(Collectors.joining(","));
       for (int i = 1; i <= coordinatorCount; i++) {
         c.coordinators.add(new GenericContainer<>(DockerImageName.parse("ferry/coordinator:dev")).withNetwork(c.network)
-            .withNetworkAliases("coordinator-" + i).withLabel(LABEL, "coordinator").withEnv(Map.of(
+            .withNetworkAliases(coordinatorName(i)).withLabel(LABEL, "coordinator")
+            // The image runs as uid 10001: the (test CA's) key must be readable by it.
+            .withCopyFileToContainer(MountableFile.forHostPath(tls.certificate(), 0444), TLS_DIR + "coordinator.crt")
+            .withCopyFileToContainer(MountableFile.forHostPath(tls.key(), 0444), TLS_DIR + "coordinator.key")
+            .withCopyFileToContainer(MountableFile.forHostPath(tls.ca(), 0444), TLS_DIR + "ca.crt")
+            .withEnv(Map.of(
                 "FERRY_COORDINATOR_ETCD", endpoints,
-                "FERRY_COORDINATOR_ADVERTISE", "coordinator-" + i + ":7070",
-                "FERRY_COORDINATOR_NODE_LEASE_TTL", nodeLeaseTtl.toString())));
+                "FERRY_COORDINATOR_ADVERTISE", coordinatorName(i) + ":7070",
+                "FERRY_COORDINATOR_NODE_LEASE_TTL", nodeLeaseTtl.toString(),
+                "FERRY_COORDINATOR_TLS_CERT", TLS_DIR + "coordinator.crt",
+                "FERRY_COORDINATOR_TLS_KEY", TLS_DIR + "coordinator.key",
+                "FERRY_COORDINATOR_TLS_CA", TLS_DIR + "ca.crt")));
         // Ready means "answers gRPC and one of them leads": HaCluster.awaitLeader asks over the API.
       }
       Startables.deepStart(c.coordinators).join();

@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.ferry.e2e.cluster.AgentNode;
 import dev.ferry.e2e.cluster.Cluster;
+import dev.ferry.e2e.cluster.ClusterPki;
+import dev.ferry.e2e.cluster.CoordinatorNode;
 import dev.ferry.e2e.cluster.NetworkTopology;
 import dev.ferry.process.ProcessRunner;
 import dev.ferry.process.ProcessSpec;
@@ -12,9 +14,9 @@ import dev.ferry.proto.v1.CoordinatorGrpc;
 import dev.ferry.proto.v1.ListNodesRequest;
 import dev.ferry.proto.v1.NodeStatus;
 import dev.ferry.proto.v1.UncordonRequest;
+import dev.ferry.security.Identity;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -27,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * Agents on this host (one network namespace each, as in the e2e suite) under a control plane in
  * containers: three etcd members, two coordinators, and a TCP proxy the agents register through.
  * The host routes between the agents' bridge and the Docker network, so coordinators dial agents
- * at their own addresses.
+ * at their own addresses. Every connection is mutual TLS with certificates from the suite's own CA
+ * (in workDir/pki): the coordinators' certificate names them (coordinator-1, coordinator-2) and the
+ * proxy's address the agents dial; each agent's names its node and address.
  */
 final class HaCluster implements Cluster, AutoCloseable {
   private static final int PROXY_PORT = 7170;
@@ -35,6 +39,7 @@ final class HaCluster implements Cluster, AutoCloseable {
   private final ProcessRunner runner = new SystemProcessRunner();
   private final Path workDir;
   private final NetworkTopology network;
+  private final ClusterPki pki;
   private final Map<String, AgentNode> agents = new LinkedHashMap<>();
   private final Map<Integer, ManagedChannel> channels = new LinkedHashMap<>();
   private ControlPlane plane;
@@ -44,6 +49,7 @@ final class HaCluster implements Cluster, AutoCloseable {
   private HaCluster(Path workDir, NetworkTopology network) {
     this.workDir = workDir;
     this.network = network;
+    this.pki = ClusterPki.at(workDir.resolve("pki"));
   }
 
   static HaCluster start(Path workDir, List<String> nodes, String prefix, int subnet, Duration timeout) {
@@ -51,15 +57,20 @@ final class HaCluster implements Cluster, AutoCloseable {
     try {
       c.removeLeftovers();
       c.network.create(nodes);
-      c.plane = ControlPlane.start(3, 2, Duration.ofSeconds(6));
+      // One coordinator certificate for both: they are reached by name (the harness) and through the proxy (agents).
+      var coordinatorTls = c.pki.files(Identity.coordinator(), List.of(ControlPlane.coordinatorName(1),
+          ControlPlane.coordinatorName(2)), List.of(c.network.bridgeAddress()));
+      c.plane = ControlPlane.start(3, 2, Duration.ofSeconds(6), coordinatorTls);
       List<String> coordinators = List.of(c.plane.coordinatorAddress(1), c.plane.coordinatorAddress(2));
       for (int i = 1; i <= 2; i++) {
-        c.channels.put(i, NettyChannelBuilder.forTarget(coordinators.get(i - 1)).usePlaintext().build());
+        // Container addresses are known only once they run: check the certificate against the coordinator's name.
+        c.channels.put(i, c.pki.transport(CoordinatorNode.OPERATOR).channel(coordinators.get(i - 1))
+            .overrideAuthority(ControlPlane.coordinatorName(i)).build());
       }
       c.proxy = CoordinatorProxy.start(c.runner, workDir.resolve("proxy"), c.network.bridgeAddress(), PROXY_PORT, coordinators);
       for (String node : nodes) {
         c.agents.put(node, new AgentNode(c.runner, c.network, node, workDir.resolve(node).resolve("state"),
-            c.proxy.address()).start());
+            c.proxy.address(), c.pki).start());
       }
       c.awaitLeader(timeout);
       c.awaitNodesReady(timeout);
@@ -170,6 +181,11 @@ final class HaCluster implements Cluster, AutoCloseable {
     return CoordinatorGrpc.newBlockingStub(channels.get(target));
   }
 
+  /**
+   * The leader's container address. Its certificate names it coordinator-N, not this address (known
+   * only once it runs): a TLS client must check it against that name, as {@link #stub(int)} does;
+   * the CLI, which checks the address, would be refused.
+   */
   @Override
   public String coordinatorAddress() {
     return plane.coordinatorAddress(leader == 0 ? 1 : leader);
@@ -192,6 +208,11 @@ final class HaCluster implements Cluster, AutoCloseable {
   @Override
   public Path workDir() {
     return workDir;
+  }
+
+  @Override
+  public ClusterPki pki() {
+    return pki;
   }
 
   @Override

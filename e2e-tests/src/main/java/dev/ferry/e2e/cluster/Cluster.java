@@ -20,4 +20,7 @@ public interface Cluster {
   AgentNode agent(String node);
 
   Path workDir();
+
+  /** The CA every member's certificate comes from, and the files and flags of each identity (mutual TLS everywhere). */
+  ClusterPki pki();
 }

@@ -35,13 +35,20 @@ public final class ClusterPki {
   }
 
   /** The files of {@code id}, serving on {@code ips} (and 127.0.0.1, localhost); issued on first use. */
-  public synchronized TlsFiles files(Identity id, String... ips) {
+  public TlsFiles files(Identity id, String... ips) {
+    return files(id, List.of(), List.of(ips));
+  }
+
+  /** The files of {@code id}, serving on host names {@code dns} and addresses {@code ips} (and localhost, 127.0.0.1); issued on first use. */
+  public synchronized TlsFiles files(Identity id, List<String> dns, List<String> ips) {
     String base = id.toString().replace('/', '-');
     if (!Files.exists(dir.resolve(base + ".crt"))) {
       Instant now = Instant.now();
-      List<String> addresses = new java.util.ArrayList<>(List.of(ips));
+      List<String> addresses = new java.util.ArrayList<>(ips);
       addresses.add("127.0.0.1");
-      ca.issue(new LeafRequest(id, List.of("localhost"), addresses, now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(30))))
+      List<String> names = new java.util.ArrayList<>(dns);
+      names.add("localhost");
+      ca.issue(new LeafRequest(id, names, addresses, now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofDays(30))))
           .writeTo(dir.resolve(base + ".crt"), dir.resolve(base + ".key"));
     }
     return TlsFiles.inDirectory(dir, base);

@@ -134,6 +134,7 @@ public final class LocalCluster implements Cluster, AutoCloseable {
   }
 
   /** The cluster's CA and member certificates (in workDir/pki). */
+  @Override
   public ClusterPki pki() {
     return pki;
   }
