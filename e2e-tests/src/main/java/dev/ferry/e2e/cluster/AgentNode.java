@@ -29,6 +29,10 @@ public final class AgentNode implements AutoCloseable {
         List.of());
   }
 
+  public AgentNode(ProcessRunner runner, NetworkTopology topology, String node, Path stateDir, String coordinator, ClusterPki pki) {
+    this(runner, topology, node, stateDir, coordinator, pki, List.of());
+  }
+
   /** @param extraArgs more flags for the process (metrics, tracing) */
   public AgentNode(ProcessRunner runner, NetworkTopology topology, String node, Path stateDir, String coordinator,
       ClusterPki pki, List<String> extraArgs) {
