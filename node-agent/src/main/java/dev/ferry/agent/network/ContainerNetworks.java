@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The containers' network namespaces on this node: one named namespace per container
- * ({@code /run/netns/ferry-NODE-ID}, handed to crun by path), its {@code eth0} holding the
+ * ({@code /run/netns/ferry-BRIDGE-NODE-ID}: the bridge keeps two clusters sharing a host apart; handed to crun by path), its {@code eth0} holding the
  * container's address and a MAC derived from it, a veth to the node's bridge. A namespace is
  * silent (host side of the veth down) while the container is frozen or not yet restored, so
  * two nodes never answer for one address; it is announced (veth up, gratuitous ARP, the
@@ -122,17 +122,17 @@ public final class ContainerNetworks {
   }
 
   String namespace(ContainerId id) {
-    return "ferry-" + node + "-" + id.value();
+    return "ferry-" + config.bridge() + "-" + node + "-" + id.value();
   }
 
-  /** Interface names are limited to 15 characters: a hash of node and container names. */
+  /** Interface names are limited to 15 characters: a hash of bridge, node and container names. */
   public String hostVethName(ContainerId id) {
     return "fv" + hash(id);
   }
 
   private String hash(ContainerId id) {
     CRC32 crc = new CRC32();
-    crc.update((node + "/" + id.value()).getBytes(StandardCharsets.UTF_8));
+    crc.update((config.bridge() + "/" + node + "/" + id.value()).getBytes(StandardCharsets.UTF_8));
     return HexFormat.of().toHexDigits((int) crc.getValue());
   }
 

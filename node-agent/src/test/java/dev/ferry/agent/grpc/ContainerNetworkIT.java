@@ -108,10 +108,10 @@ class ContainerNetworkIT {
       assertThat(fresh.echo("new")).as("the listening socket accepts on the target").isEqualTo("new");
     }
     a.stub().finalize(FinalizeRequest.newBuilder().setMigration(migration("n1", 1)).setContainerId("web").build());
-    assertThat(Path.of("/run/netns/ferry-neta-web")).as("the source namespace goes at commit").doesNotExist();
-    assertThat(Path.of("/run/netns/ferry-netb-web")).exists();
+    assertThat(Path.of("/run/netns/ferry-" + BRIDGE + "-neta-web")).as("the source namespace goes at commit").doesNotExist();
+    assertThat(Path.of("/run/netns/ferry-" + BRIDGE + "-netb-web")).exists();
     b.stub().deleteContainer(DeleteContainerRequest.newBuilder().setContainerId("web").setForce(true).build());
-    assertThat(Path.of("/run/netns/ferry-netb-web")).doesNotExist();
+    assertThat(Path.of("/run/netns/ferry-" + BRIDGE + "-netb-web")).doesNotExist();
     assertThat(java.nio.file.Files.readAllLines(hookLog)).as("what a routed fabric is told, in order").containsExactly(
         "announce neta " + ADDRESS + "/24", "withdraw neta " + ADDRESS + "/24",
         "announce netb " + ADDRESS + "/24", "withdraw netb " + ADDRESS + "/24");
