@@ -52,7 +52,7 @@ public final class AgentNode implements AutoCloseable {
     if (coordinator != null) {
       // Container addresses come from the coordinator's etcd: without one, containers keep a private namespace.
       args.addAll(List.of("--coordinator", coordinator, "--register-interval", "PT1S",
-          "--container-network", topology.containerNetwork(), "--bridge", NetworkTopology.NODE_BRIDGE));
+          "--container-network", topology.containerNetwork(), "--bridge", topology.nodeBridge()));
     }
     args.addAll(extraArgs);
     process = JavaProcess.start(runner, topology.inNamespace(host.node()), "dev.ferry.agent.AgentMain", args,

@@ -9,7 +9,7 @@ import java.util.List;
  * Several "hosts" on one machine: a bridge in the host namespace and, per node, a network
  * namespace joined to it by a veth pair, with an address from 198.18.0.0/24 (a test range).
  * Beside it, the container network (198.18.(64+subnet).0/24): a second root bridge holding the
- * network's gateway (.1), and in every node namespace a bridge {@value #NODE_BRIDGE} with an
+ * network's gateway (.1), and in every node namespace a bridge (the prefix + "nbr") with an
  * uplink to it, so the containers of all nodes share one L2 segment as in a rack, and a migrated
  * container's gratuitous ARP reaches every neighbour. Everything it creates carries its prefix,
  * so a crashed run's leftovers are removed on the next start.
@@ -18,8 +18,6 @@ public final class NetworkTopology implements AutoCloseable {
   /** A node's namespace and address. */
   public record Host(String node, String namespace, String address, String hostVeth) {}
 
-  /** The bridge every node agent attaches its containers to, inside the node's namespace. */
-  public static final String NODE_BRIDGE = "ferry0";
   private static final String UPLINK = "uplink0";
 
   private final ProcessRunner runner;
@@ -27,6 +25,7 @@ public final class NetworkTopology implements AutoCloseable {
   private final String bridge;
   private final String subnet;
   private final String containerBridge;
+  private final String nodeBridge;
   private final String containerSubnet;
   private final List<Host> hosts = new ArrayList<>();
 
@@ -48,7 +47,13 @@ public final class NetworkTopology implements AutoCloseable {
     this.bridge = prefix + "br";
     this.subnet = "198.18." + subnet + ".";
     this.containerBridge = prefix + "cbr";
+    this.nodeBridge = prefix + "nbr"; // agents name their containers' namespaces after it: suites must not share it
     this.containerSubnet = "198.18." + (64 + subnet) + ".";
+  }
+
+  /** The bridge every node agent attaches its containers to, inside the node's namespace. */
+  public String nodeBridge() {
+    return nodeBridge;
   }
 
   public String bridgeAddress() {
@@ -101,12 +106,12 @@ public final class NetworkTopology implements AutoCloseable {
    * containers' veths to it.
    */
   private void uplink(String ns, String rootSide) {
-    ip("-n", ns, "link", "add", NODE_BRIDGE, "type", "bridge");
-    ip("-n", ns, "link", "set", NODE_BRIDGE, "up");
+    ip("-n", ns, "link", "add", nodeBridge, "type", "bridge");
+    ip("-n", ns, "link", "set", nodeBridge, "up");
     ip("link", "add", rootSide, "type", "veth", "peer", "name", UPLINK, "netns", ns);
     ip("link", "set", rootSide, "master", containerBridge);
     ip("link", "set", rootSide, "up");
-    ip("-n", ns, "link", "set", UPLINK, "master", NODE_BRIDGE);
+    ip("-n", ns, "link", "set", UPLINK, "master", nodeBridge);
     ip("-n", ns, "link", "set", UPLINK, "up");
   }
 
@@ -148,7 +153,7 @@ public final class NetworkTopology implements AutoCloseable {
 
   private void destroyLeftovers() {
     runner.run(ProcessSpec.of("sh", "-c",
-        "for ns in $(ip netns list | awk '{print $1}' | grep '^" + prefix + "'); do ip netns del $ns; done; "
+        "for ns in $(ip netns list | awk '{print $1}' | grep -E '^(" + prefix + "|ferry-" + nodeBridge + "-)'); do ip netns del $ns; done; "
             + "for l in $(ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^" + prefix + "[hu][0-9]'); do ip link del $l; done; "
             + "ip link del " + bridge + " 2>/dev/null; ip link del " + containerBridge + " 2>/dev/null; "
             + "while iptables -D FORWARD -i " + bridge + " -o " + bridge + " -j ACCEPT 2>/dev/null; do :; done; "
