@@ -11,12 +11,19 @@ import java.util.Optional;
 /**
  * Chooses a target node: pure, from the nodes' last reported capabilities. Skips the source,
  * NotReady and cordoned nodes and those without room; among the rest prefers the most free
- * memory, then more CPUs, then fewer incoming migrations, then the name (stable). Free memory
+ * memory (within {@link #MEMORY_NOISE}), then more CPUs, then fewer incoming migrations, then
+ * the name (stable). Free memory
  * is what the node last reported minus what its in-flight incoming migrations will take
  * (estimated at this container's size each): reports lag, and without that one evacuation
  * would send every container to the same node.
  */
 public final class Placer {
+  /**
+   * Free memory within this much of the best counts as a tie: nodes sampled a moment apart (or
+   * sharing a host) differ by page cache and allocator noise, and chasing it would send a whole
+   * evacuation to whichever node last reported a few MiB more.
+   */
+  static final long MEMORY_NOISE = 256L << 20;
 
   public record Placement(String node, String reason) {}
 
@@ -32,11 +39,13 @@ public final class Placer {
         fit.add(n);
       }
     }
-    Comparator<Node> best = Comparator.<Node>comparingLong(n -> expectedFree(req, n, inbound)).reversed()
-        .thenComparing(Comparator.<Node>comparingInt(n -> n.capabilities().cpuCount()).reversed())
+    long mostFree = fit.stream().mapToLong(n -> expectedFree(req, n, inbound)).max().orElse(0);
+    Comparator<Node> best = Comparator.<Node>comparingInt(n -> n.capabilities().cpuCount()).reversed()
         .thenComparingInt(n -> inbound.getOrDefault(n.name(), 0))
+        .thenComparing(Comparator.<Node>comparingLong(n -> expectedFree(req, n, inbound)).reversed())
         .thenComparing(Node::name);
-    Node chosen = fit.stream().min(best).orElseThrow(() -> new NoTargetException("no node can take container "
+    Node chosen = fit.stream().filter(n -> expectedFree(req, n, inbound) >= mostFree - MEMORY_NOISE).min(best)
+        .orElseThrow(() -> new NoTargetException("no node can take container "
         + req.containerId() + ": " + (skipped.isEmpty() ? "no nodes registered" : String.join(", ", skipped))));
     String reason = "most free memory: " + (chosen.capabilities().memoryAvailableBytes() >> 20) + " MiB free, "
         + chosen.capabilities().cpuCount() + " cpus" + (skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped));

@@ -52,6 +52,19 @@ class PlacerTest {
   }
 
   @Test
+  void reportsWithinTheNoiseMarginTieSoAnEvacuationOfSmallContainersSpreads() {
+    PlacementRequest small = new PlacementRequest("ct7", "a", MIB, 0);
+    List<Node> sameHost = List.of(node("b", 20_100, 2, true, false), node("c", 20_000, 2, true, false),
+        node("d", 19_900, 2, true, false));
+    assertThat(placer.place(small, sameHost, Map.of()).node()).isEqualTo("b");
+    assertThat(placer.place(small, sameHost, Map.of("b", 1)).node()).isEqualTo("c");
+    assertThat(placer.place(small, sameHost, Map.of("b", 1, "c", 1)).node()).isEqualTo("d");
+    // Beyond the margin, memory decides again.
+    assertThat(placer.place(small, List.of(node("b", 20_500, 2, true, false), node("c", 20_000, 2, true, false)),
+        Map.of("b", 1)).node()).isEqualTo("b");
+  }
+
+  @Test
   void noCandidateIsAnErrorListingEveryNode() {
     assertThatThrownBy(() -> placer.place(ct, List.of(node("a", 9000, 2, true, false), node("b", 9000, 2, true,
         true)), Map.of())).isInstanceOf(NoTargetException.class)
