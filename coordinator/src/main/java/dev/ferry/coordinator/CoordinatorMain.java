@@ -12,6 +12,8 @@ import dev.ferry.coordinator.etcd.EmbeddedEtcd;
 import dev.ferry.coordinator.etcd.EtcdConnection;
 import dev.ferry.coordinator.etcd.EtcdOptions;
 import dev.ferry.coordinator.etcd.EtcdProbe;
+import dev.ferry.coordinator.etcd.EtcdServerTls;
+import dev.ferry.security.tls.ClientTls;
 import dev.ferry.coordinator.etcd.EtcdTlsException;
 import dev.ferry.coordinator.grpc.CoordinatorServer;
 import dev.ferry.coordinator.grpc.CoordinatorService;
@@ -130,8 +132,18 @@ public final class CoordinatorMain implements Callable<Integer> {
     EmbeddedEtcd embedded = null;
     EtcdConnection connection;
     if (etcd.endpoints().isEmpty()) {
-      embedded = EmbeddedEtcd.start(new SystemProcessRunner(), dataDir.resolve("etcd"), Duration.ofSeconds(30));
-      connection = EtcdConnection.plaintext(embedded.endpoint());
+      var own = this.transport.files();
+      if (own.isPresent()) {
+        // The local etcd serves https with the coordinator's own certificate and admits only certificates of the
+        // cluster CA; the coordinator trusts it only when it presents that same certificate (loopback needs no SAN).
+        ClientTls toLocal = ClientTls.toSelf(own.get());
+        embedded = EmbeddedEtcd.start(new SystemProcessRunner(), dataDir.resolve("etcd"), Duration.ofSeconds(30),
+            new EtcdServerTls(own.get(), toLocal));
+        connection = EtcdConnection.mutualTls(toLocal, embedded.endpoint());
+      } else {
+        embedded = EmbeddedEtcd.start(new SystemProcessRunner(), dataDir.resolve("etcd"), Duration.ofSeconds(30));
+        connection = EtcdConnection.plaintext(embedded.endpoint());
+      }
       log.info("no --etcd given: started a local etcd at {} (data in {})", embedded.endpoint(), embedded.dataDir());
     } else {
       try {

@@ -15,12 +15,23 @@ public final class ClientTls {
 
   private final TlsFiles files;
   private final ReloadingKeyManager keys;
-  private final ClientTrust trust;
+  private final X509ExtendedTrustManager trust;
 
   public ClientTls(TlsFiles files) {
     this.files = files;
     this.keys = new ReloadingKeyManager(files.certificate(), files.key());
     this.trust = new ClientTrust(new ClusterCa(files.ca()));
+  }
+
+  private ClientTls(TlsFiles files, ReloadingKeyManager keys) {
+    this.files = files;
+    this.keys = keys;
+    this.trust = new SelfTrust(keys);
+  }
+
+  /** Presents {@code files}' certificate and trusts only a server presenting that same certificate (a server we run with our key). */
+  public static ClientTls toSelf(TlsFiles files) {
+    return new ClientTls(files, new ReloadingKeyManager(files.certificate(), files.key()));
   }
 
   public TlsFiles files() {
