@@ -20,14 +20,14 @@ public final class EtcdOptions {
   List<String> endpoints = new ArrayList<>();
 
   @Option(names = "--etcd-cert", paramLabel = "FILE", description = "Client certificate (PEM) presented to https:// etcd "
-      + "endpoints (default: --tls-cert). Reloaded when it changes.")
+      + "endpoints; unset: the coordinator's own tls-cert. Reloaded when it changes.")
   Path certificate;
 
-  @Option(names = "--etcd-key", paramLabel = "FILE", description = "Its private key (PEM) (default: --tls-key).")
+  @Option(names = "--etcd-key", paramLabel = "FILE", description = "Its private key (PEM); unset: tls-key.")
   Path key;
 
   @Option(names = "--etcd-ca", paramLabel = "FILE", description = "CA certificate(s) (PEM) etcd's server certificate "
-      + "must chain to (default: --tls-ca). Reloaded when it changes.")
+      + "must chain to; unset: tls-ca, the cluster CA. Reloaded when it changes.")
   Path ca;
 
   public EtcdOptions() {}
