@@ -20,10 +20,13 @@ import picocli.CommandLine.Spec;
 
 /** {@code migrate certs issue --dir DIR node/nodeA --ip 198.18.0.11}: one member's certificate and key. */
 @Command(name = "issue", mixinStandardHelpOptions = true,
-    description = {"Issue a certificate for IDENTITY (node/NAME, coordinator, operator/NAME, viewer/NAME), signed by the CA in --dir.",
-      "Writes OUT/BASE.crt and OUT/BASE.key (BASE: node-NAME, coordinator, operator-NAME, viewer-NAME) and OUT/ca.crt."},
+    description = {"Issue a certificate for IDENTITY (node/NAME, coordinator, operator/NAME, viewer/NAME, etcd/NAME), signed by the CA in --dir.",
+      "Writes OUT/BASE.crt and OUT/BASE.key (BASE: node-NAME, coordinator, operator-NAME, viewer-NAME, etcd-NAME) and OUT/ca.crt.",
+      "Every certificate is good for TLS servers and clients (extendedKeyUsage serverAuth and clientAuth): etcd/NAME is",
+      "an etcd member's --cert-file (give its --dns/--ip), and the coordinator's certificate is its etcd client certificate."},
     footer = {"%nExamples:", "  migrate certs issue --dir ca node/nodeA --ip 198.18.0.11 --dns nodeA",
-      "  migrate certs issue --dir ca operator/alice"})
+      "  migrate certs issue --dir ca operator/alice",
+      "  migrate certs issue --dir ca etcd/etcd-1 --dns etcd-1 --ip 198.18.0.5   # etcd --client-cert-auth --trusted-ca-file ca.crt"})
 final class CertsIssueCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -43,7 +46,7 @@ final class CertsIssueCommand implements Callable<Integer> {
       description = "How long the certificate is valid (default: ${DEFAULT-VALUE}).")
   Duration validity;
 
-  @Parameters(index = "0", paramLabel = "IDENTITY", description = "node/NAME, coordinator, operator/NAME or viewer/NAME.")
+  @Parameters(index = "0", paramLabel = "IDENTITY", description = "node/NAME, coordinator, operator/NAME, viewer/NAME or etcd/NAME.")
   String identity;
 
   @Override

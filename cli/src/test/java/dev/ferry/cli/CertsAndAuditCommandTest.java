@@ -39,6 +39,29 @@ class CertsAndAuditCommandTest {
   }
 
   @Test
+  void issuesWhatEtcdNeedsAServerCertificateNamingTheMembersAndUsableForClientAuth(@TempDir Path dir) throws Exception {
+    Path ca = dir.resolve("ca");
+    cli.run("certs", "ca", "--dir", ca.toString());
+    var issued = cli.run("certs", "issue", "--dir", ca.toString(), "etcd/etcd-1", "--dns", "etcd-1", "--ip", "198.18.0.5");
+
+    assertThat(issued.exitCode()).as(issued.err()).isZero();
+    X509Certificate cert = Pem.readCertificates(ca.resolve("etcd-etcd-1.crt")).getFirst();
+    assertThat(cert.getSubjectAlternativeNames()).extracting(n -> String.valueOf(n.get(1)))
+        .containsExactlyInAnyOrder("ferry://etcd/etcd-1", "198.18.0.5", "etcd-1");
+    // etcd's --client-cert-auth (Go's verifier) wants clientAuth on client certificates; the server one serves, too.
+    String serverAuth = "1.3.6.1.5.5.7.3.1";
+    String clientAuth = "1.3.6.1.5.5.7.3.2";
+    assertThat(cert.getExtendedKeyUsage()).contains(serverAuth, clientAuth);
+    issuesTheCoordinatorsEtcdClientCertificateToo(ca, clientAuth);
+  }
+
+  private void issuesTheCoordinatorsEtcdClientCertificateToo(Path ca, String clientAuth) throws Exception {
+    var coordinator = cli.run("certs", "issue", "--dir", ca.toString(), "coordinator", "--ip", "198.18.0.1");
+    assertThat(coordinator.exitCode()).as(coordinator.err()).isZero();
+    assertThat(Pem.readCertificates(ca.resolve("coordinator.crt")).getFirst().getExtendedKeyUsage()).contains(clientAuth);
+  }
+
+  @Test
   void aBadIdentityIsAUsageError(@TempDir Path dir) {
     cli.run("certs", "ca", "--dir", dir.toString());
     var result = cli.run("certs", "issue", "--dir", dir.toString(), "root/alice");

@@ -9,6 +9,12 @@ import dev.ferry.security.audit.AuditSink;
 import dev.ferry.security.audit.LogAuditSink;
 import dev.ferry.coordinator.agent.ResilientAgents;
 import dev.ferry.coordinator.etcd.EmbeddedEtcd;
+import dev.ferry.coordinator.etcd.EtcdConnection;
+import dev.ferry.coordinator.etcd.EtcdOptions;
+import dev.ferry.coordinator.etcd.EtcdProbe;
+import dev.ferry.coordinator.etcd.EtcdServerTls;
+import dev.ferry.security.tls.ClientTls;
+import dev.ferry.coordinator.etcd.EtcdTlsException;
 import dev.ferry.coordinator.grpc.CoordinatorServer;
 import dev.ferry.coordinator.grpc.CoordinatorService;
 import dev.ferry.coordinator.grpc.GrpcAgents;
@@ -27,8 +33,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -51,9 +55,7 @@ public final class CoordinatorMain implements Callable<Integer> {
       + "reach this one on (default: --listen)")
   String advertise;
 
-  @Option(names = "--etcd", split = ",", description = "etcd endpoints (http://host:port,...); none: start a "
-      + "local etcd")
-  List<String> etcd = new ArrayList<>();
+  @Mixin EtcdOptions etcd = new EtcdOptions();
 
   @Option(names = "--data-dir", defaultValue = "/var/lib/ferry/coordinator",
       description = "where the local etcd keeps its data when --etcd is not given")
@@ -128,14 +130,31 @@ public final class CoordinatorMain implements Callable<Integer> {
     Observability observability = observe.start("ferry-coordinator");
     var observed = new CoordinatorObservability(observability);
     EmbeddedEtcd embedded = null;
-    List<String> endpoints = etcd;
-    if (endpoints.isEmpty()) {
-      embedded = EmbeddedEtcd.start(new SystemProcessRunner(), dataDir.resolve("etcd"), Duration.ofSeconds(30));
-      endpoints = List.of(embedded.endpoint());
+    EtcdConnection connection;
+    if (etcd.endpoints().isEmpty()) {
+      var own = this.transport.files();
+      if (own.isPresent()) {
+        // The local etcd serves https with the coordinator's own certificate and admits only certificates of the
+        // cluster CA; the coordinator trusts it only when it presents that same certificate (loopback needs no SAN).
+        ClientTls toLocal = ClientTls.toSelf(own.get());
+        embedded = EmbeddedEtcd.start(new SystemProcessRunner(), dataDir.resolve("etcd"), Duration.ofSeconds(30),
+            new EtcdServerTls(own.get(), toLocal));
+        connection = EtcdConnection.mutualTls(toLocal, embedded.endpoint());
+      } else {
+        embedded = EmbeddedEtcd.start(new SystemProcessRunner(), dataDir.resolve("etcd"), Duration.ofSeconds(30));
+        connection = EtcdConnection.plaintext(embedded.endpoint());
+      }
       log.info("no --etcd given: started a local etcd at {} (data in {})", embedded.endpoint(), embedded.dataDir());
+    } else {
+      try {
+        connection = etcd.connection(this.transport.files());
+      } catch (IllegalArgumentException e) {
+        observability.close();
+        throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+      }
+      checkEtcd(connection, observability);
     }
-    Client client = Client.builder().endpoints(endpoints.toArray(String[]::new))
-        .interceptor(observed.etcdTiming()).build();
+    Client client = connection.client(observed.etcdTiming());
     GrpcAgents grpcAgents = new GrpcAgents(new EtcdNodeRegistry(client), transport, observed.agentInterceptors());
     EtcdAuditLog auditLog = new EtcdAuditLog(client, auditKeep);
     var agents = new ResilientAgents(grpcAgents, new AgentCallPolicy(AgentCallPolicy.Settings.DEFAULT));
@@ -170,6 +189,25 @@ public final class CoordinatorMain implements Callable<Integer> {
       if (embedded != null) {
         embedded.close();
       }
+      observability.close();
+      throw e;
+    }
+  }
+
+  /** A TLS mismatch with etcd stops the start here, naming the endpoint; a member that is merely down does not. */
+  private static void checkEtcd(EtcdConnection connection, Observability observability) {
+    try {
+      for (EtcdProbe.Result r : EtcdProbe.check(connection, Duration.ofSeconds(3))) {
+        switch (r) {
+          case EtcdProbe.Result.Healthy h -> log.info("etcd at {} is healthy{}", h.endpoint(),
+              connection.tls().isPresent() ? " (mutual TLS)" : " (plaintext)");
+          case EtcdProbe.Result.Answered a -> log.warn("etcd at {} answers but is not healthy yet: {}", a.endpoint(), a.statusLine());
+          case EtcdProbe.Result.Unreachable u -> log.warn("etcd at {} is unreachable for now ({}); jetcd keeps trying",
+              u.endpoint(), u.reason());
+          case EtcdProbe.Result.Misconfigured m -> throw new EtcdTlsException(m.endpoint(), m.reason());
+        }
+      }
+    } catch (EtcdTlsException e) {
       observability.close();
       throw e;
     }

@@ -54,6 +54,9 @@ class CoordinatorMainIT {
     List<ManagedChannel> channels = new ArrayList<>();
     try (CoordinatorMain.Running running = main.start()) {
       etcdPid = running.embedded().pid();
+      // With TLS on, the local etcd is mutual TLS too: https, client certificates required.
+      assertThat(running.embedded().endpoint()).startsWith("https://127.0.0.1:");
+      assertThat(running.embedded().tls()).isPresent();
       assertThat(Files.isDirectory(dir.resolve("etcd"))).isTrue();
       String target = "127.0.0.1:" + running.port();
       ManagedChannel asNode = Transport.tls(node).channel(target).build();

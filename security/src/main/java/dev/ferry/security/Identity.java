@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * Who is calling, as named by the URI SAN of a Ferry certificate: {@code ferry://node/nodeA},
- * {@code ferry://coordinator}, {@code ferry://operator/alice}, {@code ferry://viewer/bob}.
+ * {@code ferry://coordinator}, {@code ferry://operator/alice}, {@code ferry://viewer/bob}, and
+ * {@code ferry://etcd/NAME} for the certificate an etcd member serves the coordinator with.
  */
 public record Identity(Role role, String name) {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}");
@@ -38,6 +39,10 @@ public record Identity(Role role, String name) {
     return new Identity(Role.VIEWER, name);
   }
 
+  public static Identity etcd(String name) {
+    return new Identity(Role.ETCD, name);
+  }
+
   /** Parses {@code ferry://ROLE[/NAME]}; empty when the URI is not a Ferry identity. */
   public static Optional<Identity> fromUri(String uri) {
     if (uri == null || !uri.startsWith("ferry://")) {
@@ -57,7 +62,7 @@ public record Identity(Role role, String name) {
   /** Parses "node/nodeA", "coordinator", "operator/alice" (the CLI's way of naming one). */
   public static Identity parse(String text) {
     return fromUri("ferry://" + text).orElseThrow(() -> new IllegalArgumentException(
-        "invalid identity '" + text + "': expected node/NAME, coordinator, operator/NAME or viewer/NAME"));
+        "invalid identity '" + text + "': expected node/NAME, coordinator, operator/NAME, viewer/NAME or etcd/NAME"));
   }
 
   public URI uri() {

@@ -8,7 +8,9 @@ public enum Role {
   NODE("node"),
   COORDINATOR("coordinator"),
   OPERATOR("operator"),
-  VIEWER("viewer");
+  VIEWER("viewer"),
+  /** An etcd member serving the coordinator (its server certificate); it calls no Ferry RPC. */
+  ETCD("etcd");
 
   private final String label;
 

@@ -40,6 +40,12 @@ public final class TransportOptions {
     return Transport.tls(new TlsFiles(certificate, key, ca));
   }
 
+  /** The TLS files these flags name, when all three are given (empty with --insecure or before they are complete). */
+  public java.util.Optional<TlsFiles> files() {
+    return insecure || certificate == null || key == null || ca == null ? java.util.Optional.empty()
+        : java.util.Optional.of(new TlsFiles(certificate, key, ca));
+  }
+
   /** Flags for a child process or a test: TLS with these files. */
   public static java.util.List<String> args(TlsFiles files) {
     return java.util.List.of("--tls-cert", files.certificate().toString(), "--tls-key", files.key().toString(),

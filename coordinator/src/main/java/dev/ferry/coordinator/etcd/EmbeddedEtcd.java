@@ -13,7 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,18 +32,26 @@ public final class EmbeddedEtcd implements AutoCloseable {
   private final Path dataDir;
   private final int clientPort;
   private final int peerPort;
+  private final Optional<EtcdServerTls> tls;
 
-  private EmbeddedEtcd(RunningProcess process, String endpoint, Path dataDir, int clientPort, int peerPort) {
+  private EmbeddedEtcd(RunningProcess process, String endpoint, Path dataDir, int clientPort, int peerPort,
+      Optional<EtcdServerTls> tls) {
     this.process = process;
     this.endpoint = endpoint;
     this.dataDir = dataDir;
     this.clientPort = clientPort;
     this.peerPort = peerPort;
+    this.tls = tls;
   }
 
-  /** Starts etcd and waits until it reports healthy, or fails with its output. */
+  /** Starts a plaintext etcd and waits until it reports healthy, or fails with its output. */
   public static EmbeddedEtcd start(ProcessRunner runner, Path dataDir, Duration startTimeout) {
-    return start(runner, dataDir, freePort(), freePort(), startTimeout);
+    return start(runner, dataDir, freePort(), freePort(), startTimeout, Optional.empty());
+  }
+
+  /** Starts an etcd that serves https to clients with a certificate of {@code tls.server().ca()} only. */
+  public static EmbeddedEtcd start(ProcessRunner runner, Path dataDir, Duration startTimeout, EtcdServerTls tls) {
+    return start(runner, dataDir, freePort(), freePort(), startTimeout, Optional.of(tls));
   }
 
   /**
@@ -50,11 +60,12 @@ public final class EmbeddedEtcd implements AutoCloseable {
    */
   public EmbeddedEtcd restart(ProcessRunner runner, Duration startTimeout) {
     close();
-    return start(runner, dataDir, clientPort, peerPort, startTimeout);
+    return start(runner, dataDir, clientPort, peerPort, startTimeout, tls);
   }
 
-  private static EmbeddedEtcd start(ProcessRunner runner, Path dataDir, int client, int peer, Duration startTimeout) {
-    String clientUrl = "http://127.0.0.1:" + client;
+  private static EmbeddedEtcd start(ProcessRunner runner, Path dataDir, int client, int peer, Duration startTimeout,
+      Optional<EtcdServerTls> tls) {
+    String clientUrl = (tls.isPresent() ? "https" : "http") + "://127.0.0.1:" + client;
     String peerUrl = "http://127.0.0.1:" + peer;
     try {
       Files.createDirectories(dataDir);
@@ -62,21 +73,25 @@ public final class EmbeddedEtcd implements AutoCloseable {
       throw new UncheckedIOException("cannot create etcd data directory " + dataDir, e);
     }
     Path logFile = dataDir.resolveSibling(dataDir.getFileName() + ".log");
-    ProcessSpec spec = ProcessSpec.of(List.of(BINARY, "--name", "default", "--data-dir", dataDir.toString(),
-            "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
-            "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
-            "--initial-cluster", "default=" + peerUrl, "--log-level", "warn"))
+    List<String> command = new ArrayList<>(List.of(BINARY, "--name", "default", "--data-dir", dataDir.toString(),
+        "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
+        "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
+        "--initial-cluster", "default=" + peerUrl, "--log-level", "warn"));
+    tls.ifPresent(t -> command.addAll(t.flags()));
+    ProcessSpec spec = ProcessSpec.of(command)
         .withTimeout(Duration.ofDays(365))
         .withStdoutFile(logFile);
     RunningProcess p = runner.start(spec);
-    EmbeddedEtcd etcd = new EmbeddedEtcd(p, clientUrl, dataDir, client, peer);
+    EmbeddedEtcd etcd = new EmbeddedEtcd(p, clientUrl, dataDir, client, peer, tls);
     etcd.awaitHealthy(startTimeout, logFile);
     log.info("embedded etcd pid {} serving {} from {}", p.pid(), clientUrl, dataDir);
     return etcd;
   }
 
   private void awaitHealthy(Duration timeout, Path logFile) {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    var builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofMillis(500));
+    tls.ifPresent(t -> builder.sslContext(t.client().sslContext()));
+    HttpClient http = builder.build();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -103,6 +118,11 @@ public final class EmbeddedEtcd implements AutoCloseable {
 
   public String endpoint() {
     return endpoint;
+  }
+
+  /** How it serves clients: https with client certificates, or (empty) plaintext. */
+  public Optional<EtcdServerTls> tls() {
+    return tls;
   }
 
   public Path dataDir() {

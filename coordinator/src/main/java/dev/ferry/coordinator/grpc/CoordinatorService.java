@@ -2,17 +2,22 @@ package dev.ferry.coordinator.grpc;
 
 import dev.ferry.coordinator.fsm.Migration;
 import dev.ferry.coordinator.ipam.AddressBook;
+import dev.ferry.coordinator.ipam.AddressRelease;
 import dev.ferry.coordinator.ipam.ContainerNetwork;
 import dev.ferry.coordinator.registry.NodeRegistration;
 import dev.ferry.coordinator.registry.NodeRegistry;
 import dev.ferry.coordinator.service.Coordinator;
 import dev.ferry.coordinator.service.Ids;
 import dev.ferry.proto.v1.*;
+import dev.ferry.security.Identity;
+import dev.ferry.security.Role;
+import dev.ferry.security.authz.Callers;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** The Coordinator gRPC API: validate, call the domain, map; errors through {@link GrpcErrors}. */
@@ -178,7 +183,12 @@ public final class CoordinatorService extends CoordinatorGrpc.CoordinatorImplBas
 
   @Override
   public void releaseAddress(ReleaseAddressRequest r, StreamObserver<ReleaseAddressResponse> out) {
-    reply(out, () -> ReleaseAddressResponse.newBuilder()
-        .setReleased(addresses.release(Ids.container(r.getContainerId())).orElse("")).build());
+    reply(out, () -> {
+      String containerId = Ids.container(r.getContainerId());
+      // The authorization table lets only nodes call this; which node may is decided here, by who holds the container.
+      Optional<String> caller = Callers.current().filter(c -> c.role() == Role.NODE).map(Identity::name);
+      return ReleaseAddressResponse.newBuilder()
+          .setReleased(new AddressRelease(addresses, registry).release(containerId, caller).orElse("")).build();
+    });
   }
 }

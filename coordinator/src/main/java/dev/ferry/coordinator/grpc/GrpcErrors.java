@@ -3,6 +3,7 @@ package dev.ferry.coordinator.grpc;
 import com.google.protobuf.Any;
 import dev.ferry.coordinator.fsm.IllegalTransitionException;
 import dev.ferry.coordinator.fsm.Reason;
+import dev.ferry.coordinator.ipam.AddressNotHeldException;
 import dev.ferry.coordinator.ipam.NetworkExhaustedException;
 import dev.ferry.coordinator.ipam.NetworkMismatchException;
 import dev.ferry.coordinator.leader.NotLeaderException;
@@ -44,6 +45,7 @@ public final class GrpcErrors {
       case NoTargetException n -> new Mapping(Status.Code.FAILED_PRECONDITION, Reason.INSUFFICIENT_RESOURCES, false);
       case NetworkExhaustedException x -> new Mapping(Status.Code.RESOURCE_EXHAUSTED, Reason.INSUFFICIENT_RESOURCES,
           false);
+      case AddressNotHeldException a -> new Mapping(Status.Code.PERMISSION_DENIED, Reason.PERMISSION_DENIED, false);
       case NetworkMismatchException n -> new Mapping(Status.Code.FAILED_PRECONDITION, Reason.INVALID_ARGUMENT, false);
       case IllegalTransitionException i -> new Mapping(Status.Code.FAILED_PRECONDITION, Reason.INVALID_ARGUMENT, false);
       case NotLeaderException n -> new Mapping(Status.Code.UNAVAILABLE, Reason.NOT_LEADER, true);

@@ -3,11 +3,14 @@ package dev.ferry.e2e.cluster;
 import static org.awaitility.Awaitility.await;
 
 import dev.ferry.coordinator.etcd.EmbeddedEtcd;
+import dev.ferry.coordinator.etcd.EtcdServerTls;
 import dev.ferry.process.ProcessRunner;
 import dev.ferry.process.ProcessSpec;
 import dev.ferry.process.SystemProcessRunner;
 import dev.ferry.proto.v1.ListNodesRequest;
 import dev.ferry.proto.v1.NodeStatus;
+import dev.ferry.security.Identity;
+import dev.ferry.security.tls.ClientTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -15,7 +18,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The whole system on one machine, as an operator would run it: a real etcd, a coordinator,
+ * The whole system on one machine, as an operator would run it: a real etcd (https, client
+ * certificates of the cluster CA required), a coordinator,
  * and one agent per node, each node a network namespace of its own with its own state
  * directory, so nothing exists on a target until Ferry sends it.
  */
@@ -49,8 +53,11 @@ public final class LocalCluster implements Cluster, AutoCloseable {
     try {
       c.network.create(nodes);
       c.pki = ClusterPki.at(workDir.resolve("pki"));
-      c.etcd = EmbeddedEtcd.start(c.runner, workDir.resolve("etcd"), Duration.ofSeconds(30));
       String bridge = c.network.bridgeAddress();
+      // etcd serves https only to certificates of the cluster CA; the coordinator's own is its client certificate.
+      var etcdTls = new EtcdServerTls(c.pki.files(Identity.etcd("local")),
+          new ClientTls(c.pki.files(Identity.coordinator(), bridge)));
+      c.etcd = EmbeddedEtcd.start(c.runner, workDir.resolve("etcd"), Duration.ofSeconds(30), etcdTls);
       c.coordinator = new CoordinatorNode(c.runner, bridge + ":7070", c.etcd.endpoint(),
           workDir.resolve("coordinator.log"), c.pki, observe.args(bridge, bridge)).start();
       for (String node : nodes) {

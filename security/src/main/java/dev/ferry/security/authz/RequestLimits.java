@@ -16,19 +16,46 @@ import java.util.Optional;
  * What any request to a Ferry server may carry, checked in one place before a handler sees it:
  * names and identifiers (node, name, *_id, *_node) at most {@value #MAX_NAME} characters, maps
  * (labels, env) at most {@value #MAX_MAP_ENTRIES} entries with keys of at most
- * {@value #MAX_NAME}; whole messages at most {@value #MAX_MESSAGE_BYTES} bytes (set on the
- * server). A violation is INVALID_ARGUMENT naming the field and the limit.
+ * {@value #MAX_NAME}. A violation is INVALID_ARGUMENT naming the field and the limit. Messages
+ * are bounded per service: control-plane calls (names, specs, reports: Coordinator, NodeAgent,
+ * Audit, Clock, health) at most {@value #MAX_CONTROL_MESSAGE_BYTES} bytes, Transfer's image chunks
+ * and page frames at most {@value #MAX_TRANSFER_MESSAGE_BYTES}; a larger message is
+ * RESOURCE_EXHAUSTED naming the service's limit. The transport itself refuses anything above the
+ * largest of them ({@value #MAX_MESSAGE_BYTES}) before reading it.
  */
 public final class RequestLimits implements ServerInterceptor {
   public static final int MAX_NAME = 253;
   public static final int MAX_MAP_ENTRIES = 256;
-  public static final int MAX_MESSAGE_BYTES = 4 << 20;
+  /** Names, specs, reports: every service but Transfer. */
+  public static final int MAX_CONTROL_MESSAGE_BYTES = 1 << 20;
+  /** Transfer: a chunk of at most 16 MiB (TransferOptions' largest) with its framing. */
+  public static final int MAX_TRANSFER_MESSAGE_BYTES = (16 << 20) + (64 << 10);
+  /** What a server's transport reads at most: the largest per-service limit. */
+  public static final int MAX_MESSAGE_BYTES = MAX_TRANSFER_MESSAGE_BYTES;
+  private static final Map<String, Integer> MESSAGE_BYTES_BY_SERVICE =
+      Map.of(dev.ferry.proto.v1.TransferGrpc.SERVICE_NAME, MAX_TRANSFER_MESSAGE_BYTES);
   private static final int MAX_DEPTH = 8;
 
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    String service = call.getMethodDescriptor().getServiceName();
+    int limit = maxMessageBytes(service);
     return CheckedCall.start(call, headers, next, Context.current(),
-        request -> violation(request).map(v -> Status.INVALID_ARGUMENT.withDescription(v)));
+        request -> tooLarge(request, service, limit).map(v -> Status.RESOURCE_EXHAUSTED.withDescription(v))
+            .or(() -> violation(request).map(v -> Status.INVALID_ARGUMENT.withDescription(v))));
+  }
+
+  /** The largest message {@code service} (full name, e.g. ferry.v1.Transfer) accepts. */
+  public static int maxMessageBytes(String service) {
+    return MESSAGE_BYTES_BY_SERVICE.getOrDefault(service, MAX_CONTROL_MESSAGE_BYTES);
+  }
+
+  private static Optional<String> tooLarge(Object request, String service, int limit) {
+    // Protobuf computes the size from the parsed fields (a chunk's bytes are counted, not copied).
+    int size = request instanceof com.google.protobuf.MessageLite m ? m.getSerializedSize() : 0;
+    return size > limit
+        ? Optional.of("a " + size + "-byte message to " + service + ", which accepts at most " + limit + " bytes per message")
+        : Optional.empty();
   }
 
   /** The first limit the request breaks, as a sentence; empty when it keeps them all. */

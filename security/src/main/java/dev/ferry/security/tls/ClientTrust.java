@@ -7,10 +7,10 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /** A client's trust manager: the server must hold a certificate of the cluster CA (as of now) naming the address dialled. */
-final class ClientTrust extends X509ExtendedTrustManager {
+public final class ClientTrust extends X509ExtendedTrustManager {
   private final ClusterCa ca;
 
-  ClientTrust(ClusterCa ca) {
+  public ClientTrust(ClusterCa ca) {
     this.ca = ca;
   }
 

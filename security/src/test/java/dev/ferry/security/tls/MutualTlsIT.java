@@ -129,12 +129,13 @@ class MutualTlsIT {
   }
 
   @Test
-  void aMegabyteContainerNameIsInvalidAndNeverReachesTheHandler() {
+  void aHalfMegabyteContainerNameIsInvalidAndNeverReachesTheHandler() {
+    // Within the coordinator's message limit (1 MiB): the field check names the field.
     var operator = coordinator(pki.issue(Identity.operator("alice"), "alice"));
-    assertThatThrownBy(() -> operator.migrate(MigrateRequest.newBuilder().setContainerId("c".repeat(1 << 20)).build()))
+    assertThatThrownBy(() -> operator.migrate(MigrateRequest.newBuilder().setContainerId("c".repeat(512 << 10)).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-          assertThat(e.getStatus().getDescription()).isEqualTo("MigrateRequest.container_id is 1048576 characters long; at most 253");
+          assertThat(e.getStatus().getDescription()).isEqualTo("MigrateRequest.container_id is 524288 characters long; at most 253");
         });
     assertThat(audit).singleElement().satisfies(r -> assertThat(r.outcome()).isEqualTo("INVALID_ARGUMENT"));
   }
@@ -143,8 +144,12 @@ class MutualTlsIT {
   void aTenMegabyteContainerNameIsOverTheMessageSizeLimit() {
     var operator = coordinator(pki.issue(Identity.operator("alice"), "alice"));
     assertThatThrownBy(() -> operator.migrate(MigrateRequest.newBuilder().setContainerId("c".repeat(10 << 20)).build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class,
-            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+          assertThat(e.getStatus().getDescription()).endsWith("-byte message to ferry.v1.Coordinator, which accepts at most "
+              + dev.ferry.security.authz.RequestLimits.MAX_CONTROL_MESSAGE_BYTES + " bytes per message");
+        });
+    assertThat(audit).singleElement().satisfies(r -> assertThat(r.outcome()).isEqualTo("RESOURCE_EXHAUSTED"));
   }
 
   @Test
