@@ -45,6 +45,9 @@ class CoordinatorFailoverIT {
   /** The coordinators' election lease (CoordinatorRuntime): a dead leader's key expires after it. */
   private static final Duration ELECTION_TTL = Duration.ofSeconds(5);
 
+  /** Images of this worktree's build; another tag (-Dferry.ha.image.tag) keeps parallel suites' images apart. */
+  private static final String IMAGE_TAG = System.getProperty("ferry.ha.image.tag", "dev");
+
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   static Path dir;
   static HaCluster cluster;
@@ -59,9 +62,10 @@ class CoordinatorFailoverIT {
     cluster = null;
     var runner = new dev.ferry.process.SystemProcessRunner();
     System.out.println(runner.run(ProcessSpec.of("bash", repo.resolve("deploy/images/build.sh").toString(),
-        repo.resolve("dist/target/ferry").toString()).withTimeout(Duration.ofMinutes(5))).orThrow().stdout().strip());
+        repo.resolve("dist/target/ferry").toString()).withEnv(java.util.Map.of("FERRY_IMAGE_TAG", IMAGE_TAG))
+        .withTimeout(Duration.ofMinutes(5))).orThrow().stdout().strip());
     cluster = HaCluster.start(dir, NODES, System.getProperty("ferry.e2e.prefix", "fh"),
-        Integer.getInteger("ferry.e2e.subnet", 8), Timing.seconds(120));
+        Integer.getInteger("ferry.e2e.subnet", 8), IMAGE_TAG, Timing.seconds(120));
     workloads = new CliMigration(cluster);
     migrations = new Migrations(cluster);
     invariants = new Invariants(cluster);
