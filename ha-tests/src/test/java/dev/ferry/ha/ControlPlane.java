@@ -107,6 +107,20 @@ final class ControlPlane implements AutoCloseable {
     docker.killContainerCmd(coordinators.get(i - 1).getContainerId()).exec();
   }
 
+  /** Freezes every process of the coordinator (cgroup freezer), as a long GC pause or a stalled VM would. */
+  void pauseCoordinator(int i) {
+    docker.pauseContainerCmd(coordinators.get(i - 1).getContainerId()).exec();
+  }
+
+  void unpauseCoordinator(int i) {
+    docker.unpauseContainerCmd(coordinators.get(i - 1).getContainerId()).exec();
+  }
+
+  boolean coordinatorPaused(int i) {
+    return Boolean.TRUE.equals(docker.inspectContainerCmd(coordinators.get(i - 1).getContainerId()).exec()
+        .getState().getPaused());
+  }
+
   void startCoordinator(int i) {
     docker.startContainerCmd(coordinators.get(i - 1).getContainerId()).exec();
   }
