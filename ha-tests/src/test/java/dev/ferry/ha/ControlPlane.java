@@ -154,8 +154,10 @@ final class ControlPlane implements AutoCloseable {
     return coordinators.get(i - 1).getLogs();
   }
 
+  /** Running and not paused: a frozen container answers nothing, so callers treat it like a stopped one. */
   private boolean running(GenericContainer<?> c) {
-    return Boolean.TRUE.equals(docker.inspectContainerCmd(c.getContainerId()).exec().getState().getRunning());
+    var state = docker.inspectContainerCmd(c.getContainerId()).exec().getState();
+    return Boolean.TRUE.equals(state.getRunning()) && !Boolean.TRUE.equals(state.getPaused());
   }
 
   private String ip(GenericContainer<?> c) {
