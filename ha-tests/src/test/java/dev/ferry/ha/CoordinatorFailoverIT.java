@@ -32,9 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Coordinator high availability for real: three etcd members and two coordinators in containers
  * (Testcontainers, images from deploy/images/build.sh), real agents with real crun and CRIU on the
- * host. Kills the leading coordinator mid-migration, then takes etcd members away one and two at a
- * time, and checks every migration ends with exactly one intact copy running. Prints the takeover
- * and refusal times for the note.
+ * host. Kills the leading coordinator mid-migration, takes etcd members away one and two at a time
+ * (a migration in flight holds while quorum is lost and finishes when it returns), cuts the leader
+ * from etcd, and freezes the leader with a command on the wire to see the agent refuse its stale
+ * epoch; checks every migration ends with exactly one intact copy running. Prints the takeover,
+ * hold and refusal times for the note.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CoordinatorFailoverIT {
@@ -233,11 +235,14 @@ class CoordinatorFailoverIT {
     var outcome = finishAndCheck(ct, id);
     var m = outcome.migration();
     var resumed = m.getHistoryList().stream().filter(h -> h.getEvent().equals("Resumed")).toList();
+    // The record's own instants (one host's clock: the coordinators run here): resumed -> finished.
+    long resumedToFinished = resumed.isEmpty() ? -1 : millis(m.getHistoryList().getLast().getAt()) - millis(resumed.getLast().getAt());
     System.out.printf("HA: quorum lost for %d ms mid-transfer (%d checks, at most %d running cop%s meanwhile); after it "
-            + "returned the migration %s ended %s on %s in %d ms, blackout %d ms; hold in its record: %s%n",
+            + "returned the migration %s ended %s on %s in %d ms (%d ms of it from the leader's resume to the end), "
+            + "blackout %d ms; hold in its record: %s%n",
         lostFor.toMillis(), during.size(), during.stream().mapToInt(List::size).max().orElse(0),
         during.stream().mapToInt(List::size).max().orElse(0) == 1 ? "y" : "ies", id, m.getPhase(), outcome.runningOn(),
-        toFinish.toMillis(), m.getStats().getBlackout().getSeconds() * 1000 + m.getStats().getBlackout().getNanos() / 1_000_000,
+        toFinish.toMillis(), resumedToFinished, millis(m.getStats().getBlackout()),
         resumed.stream().map(h -> h.getFrom() + " " + h.getEvent() + ": " + h.getDetail()).toList());
     assertThat(during).as("never two copies while the control plane is away").allSatisfy(c -> assertThat(c).hasSizeLessThanOrEqualTo(1));
     assertThat(m.getPhase()).as("held, then finished: %s", m).isEqualTo(Phase.PHASE_DONE);
@@ -337,6 +342,14 @@ class CoordinatorFailoverIT {
     assertThat(refusal).contains("stale epoch");
     assertThat(outcome.migration().getPhase()).isIn(Phase.PHASE_DONE, Phase.PHASE_ROLLED_BACK);
     assertThat(stepsDown).as("awake, the old leader knows it does not lead").isTrue();
+  }
+
+  private static long millis(com.google.protobuf.Duration d) {
+    return d.getSeconds() * 1000 + d.getNanos() / 1_000_000;
+  }
+
+  private static long millis(com.google.protobuf.Timestamp t) {
+    return t.getSeconds() * 1000 + t.getNanos() / 1_000_000;
   }
 
   private static Phase migrationPhase(String id) {
