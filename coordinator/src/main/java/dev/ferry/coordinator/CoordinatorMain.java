@@ -81,6 +81,11 @@ public final class CoordinatorMain implements Callable<Integer> {
   @Option(names = "--node-lease-ttl", defaultValue = "PT10S", converter = DurationConverter.class)
   Duration nodeLeaseTtl;
 
+  @Option(names = "--hold-limit", defaultValue = "PT2M", converter = DurationConverter.class,
+      description = "How long a migration whose container runs nowhere (source dumped, target not restored) waits "
+          + "for a leader able to write etcd (no quorum, leader lost) before it rolls back (default: ${DEFAULT-VALUE}).")
+  Duration holdLimit;
+
   /** A running coordinator: close to stop it (and its local etcd, if it started one). */
   public record Running(Server server, CoordinatorRuntime runtime, Client client, EmbeddedEtcd embedded,
       GrpcAgents agents, Observability observability) implements AutoCloseable {
@@ -160,7 +165,7 @@ public final class CoordinatorMain implements Callable<Integer> {
     var agents = new ResilientAgents(grpcAgents, new AgentCallPolicy(AgentCallPolicy.Settings.DEFAULT));
     CoordinatorConfig config = new CoordinatorConfig(limits, CoordinatorConfig.DEFAULT.retry(),
         CoordinatorConfig.DEFAULT.stopRule(), CoordinatorConfig.DEFAULT.chooser(), nodeLeaseTtl,
-        CoordinatorConfig.DEFAULT.scheduleEvery());
+        CoordinatorConfig.DEFAULT.scheduleEvery(), holdLimit);
     int colon = listen.lastIndexOf(':');
     InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon),
         Integer.parseInt(listen.substring(colon + 1)));

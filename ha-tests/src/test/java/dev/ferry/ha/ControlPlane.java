@@ -24,6 +24,8 @@ import org.testcontainers.utility.MountableFile;
 final class ControlPlane implements AutoCloseable {
   /** Every container the suite starts carries it, so a crashed run's leftovers can be found (Ryuk is off). */
   static final String LABEL = "dev.ferry.ha";
+  /** Which suite started it: parallel suites (other prefixes) must not remove each other's containers. */
+  static final String SUITE_LABEL = "dev.ferry.ha.suite";
 
   private final Network network = Network.newNetwork();
   private final List<GenericContainer<?>> etcd = new ArrayList<>();
@@ -39,14 +41,15 @@ final class ControlPlane implements AutoCloseable {
   }
 
   /** Coordinators serve and dial mutual TLS with {@code tls} (issued for every name and address they are reached on). */
-  static ControlPlane start(int members, int coordinatorCount, Duration nodeLeaseTtl, TlsFiles tls) {
+  static ControlPlane start(int members, int coordinatorCount, Duration nodeLeaseTtl, TlsFiles tls, String suite,
+      String imageTag) {
     ControlPlane c = new ControlPlane();
     try {
       String cluster = IntStream.rangeClosed(1, members).mapToObj(i -> "etcd-" + i + "=http://etcd-" + i + ":2380")
           .collect(Collectors.joining(","));
       for (int i = 1; i <= members; i++) {
-        c.etcd.add(new GenericContainer<>(DockerImageName.parse("ferry/etcd:dev")).withNetwork(c.network)
-            .withNetworkAliases("etcd-" + i).withLabel(LABEL, "etcd").withEnv(Map.of(
+        c.etcd.add(new GenericContainer<>(DockerImageName.parse("ferry/etcd:" + imageTag)).withNetwork(c.network)
+            .withNetworkAliases("etcd-" + i).withLabel(LABEL, "etcd").withLabel(SUITE_LABEL, suite).withEnv(Map.of(
                 "ETCD_NAME", "etcd-" + i,
                 "ETCD_INITIAL_CLUSTER", cluster,
                 "ETCD_INITIAL_CLUSTER_STATE", "new",
@@ -63,8 +66,8 @@ final class ControlPlane implements AutoCloseable {
       String endpoints = IntStream.rangeClosed(1, members).mapToObj(i -> "http://etcd-" + i + ":2379")
           .collect(Collectors.joining(","));
       for (int i = 1; i <= coordinatorCount; i++) {
-        c.coordinators.add(new GenericContainer<>(DockerImageName.parse("ferry/coordinator:dev")).withNetwork(c.network)
-            .withNetworkAliases(coordinatorName(i)).withLabel(LABEL, "coordinator")
+        c.coordinators.add(new GenericContainer<>(DockerImageName.parse("ferry/coordinator:" + imageTag)).withNetwork(c.network)
+            .withNetworkAliases(coordinatorName(i)).withLabel(LABEL, "coordinator").withLabel(SUITE_LABEL, suite)
             // The image runs as uid 10001: the (test CA's) key must be readable by it.
             .withCopyFileToContainer(MountableFile.forHostPath(tls.certificate(), 0444), TLS_DIR + "coordinator.crt")
             .withCopyFileToContainer(MountableFile.forHostPath(tls.key(), 0444), TLS_DIR + "coordinator.key")
@@ -104,6 +107,20 @@ final class ControlPlane implements AutoCloseable {
     docker.killContainerCmd(coordinators.get(i - 1).getContainerId()).exec();
   }
 
+  /** Freezes every process of the coordinator (cgroup freezer), as a long GC pause or a stalled VM would. */
+  void pauseCoordinator(int i) {
+    docker.pauseContainerCmd(coordinators.get(i - 1).getContainerId()).exec();
+  }
+
+  void unpauseCoordinator(int i) {
+    docker.unpauseContainerCmd(coordinators.get(i - 1).getContainerId()).exec();
+  }
+
+  boolean coordinatorPaused(int i) {
+    return Boolean.TRUE.equals(docker.inspectContainerCmd(coordinators.get(i - 1).getContainerId()).exec()
+        .getState().getPaused());
+  }
+
   void startCoordinator(int i) {
     docker.startContainerCmd(coordinators.get(i - 1).getContainerId()).exec();
   }
@@ -137,8 +154,10 @@ final class ControlPlane implements AutoCloseable {
     return coordinators.get(i - 1).getLogs();
   }
 
+  /** Running and not paused: a frozen container answers nothing, so callers treat it like a stopped one. */
   private boolean running(GenericContainer<?> c) {
-    return Boolean.TRUE.equals(docker.inspectContainerCmd(c.getContainerId()).exec().getState().getRunning());
+    var state = docker.inspectContainerCmd(c.getContainerId()).exec().getState();
+    return Boolean.TRUE.equals(state.getRunning()) && !Boolean.TRUE.equals(state.getPaused());
   }
 
   private String ip(GenericContainer<?> c) {

@@ -32,9 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Coordinator high availability for real: three etcd members and two coordinators in containers
  * (Testcontainers, images from deploy/images/build.sh), real agents with real crun and CRIU on the
- * host. Kills the leading coordinator mid-migration, then takes etcd members away one and two at a
- * time, and checks every migration ends with exactly one intact copy running. Prints the takeover
- * and refusal times for the note.
+ * host. Kills the leading coordinator mid-migration, takes etcd members away one and two at a time
+ * (a migration in flight holds while quorum is lost and finishes when it returns), cuts the leader
+ * from etcd, and freezes the leader with a command on the wire to see the agent refuse its stale
+ * epoch; checks every migration ends with exactly one intact copy running. Prints the takeover,
+ * hold and refusal times for the note.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CoordinatorFailoverIT {
@@ -44,6 +46,11 @@ class CoordinatorFailoverIT {
   private static final String SLOW_LINK = "24mbit";
   /** The coordinators' election lease (CoordinatorRuntime): a dead leader's key expires after it. */
   private static final Duration ELECTION_TTL = Duration.ofSeconds(5);
+  /** Long enough for every coordinator to let go of leadership (twice the election lease). */
+  private static final Duration QUORUM_LOST_FOR = Duration.ofSeconds(10);
+
+  /** Images of this worktree's build; another tag (-Dferry.ha.image.tag) keeps parallel suites' images apart. */
+  private static final String IMAGE_TAG = System.getProperty("ferry.ha.image.tag", "dev");
 
   @TempDir(cleanup = CleanupMode.ON_SUCCESS)
   static Path dir;
@@ -59,9 +66,10 @@ class CoordinatorFailoverIT {
     cluster = null;
     var runner = new dev.ferry.process.SystemProcessRunner();
     System.out.println(runner.run(ProcessSpec.of("bash", repo.resolve("deploy/images/build.sh").toString(),
-        repo.resolve("dist/target/ferry").toString()).withTimeout(Duration.ofMinutes(5))).orThrow().stdout().strip());
+        repo.resolve("dist/target/ferry").toString()).withEnv(java.util.Map.of("FERRY_IMAGE_TAG", IMAGE_TAG))
+        .withTimeout(Duration.ofMinutes(5))).orThrow().stdout().strip());
     cluster = HaCluster.start(dir, NODES, System.getProperty("ferry.e2e.prefix", "fh"),
-        Integer.getInteger("ferry.e2e.subnet", 8), Timing.seconds(120));
+        Integer.getInteger("ferry.e2e.subnet", 8), IMAGE_TAG, Timing.seconds(120));
     workloads = new CliMigration(cluster);
     migrations = new Migrations(cluster);
     invariants = new Invariants(cluster);
@@ -76,6 +84,11 @@ class CoordinatorFailoverIT {
 
   @AfterEach
   void cleanUp() {
+    for (int i = 1; i <= cluster.plane().coordinators(); i++) {
+      if (cluster.plane().coordinatorPaused(i)) {
+        cluster.plane().unpauseCoordinator(i);
+      }
+    }
     for (String node : NODES) {
       cluster.network().clearLimit(node);
     }
@@ -203,18 +216,39 @@ class CoordinatorFailoverIT {
     cluster.network().limitIngress("nodeB", SLOW_LINK);
     String id = startOnLeader(ct, "nodeA", "nodeB");
     migrations.awaitPhase(id, Phase.PHASE_TRANSFER, Timing.seconds(60));
+    long lost = System.nanoTime();
     cluster.plane().killEtcd(2);
     cluster.plane().killEtcd(3);
     cluster.network().clearLimit("nodeB");
-    Thread.sleep(Timing.seconds(10).toMillis()); // longer than the election lease: every coordinator has let go
-    List<String> during = invariants.runningCopies(ct);
+    // Longer than the election lease: every coordinator lets go, the transfer's next step cannot be written.
+    List<List<String>> during = new ArrayList<>();
+    while (System.nanoTime() - lost < QUORUM_LOST_FOR.toNanos()) {
+      during.add(invariants.runningCopies(ct));
+      Thread.sleep(1000);
+    }
     cluster.plane().startEtcd(2);
     cluster.plane().startEtcd(3);
+    long back = System.nanoTime();
+    Duration lostFor = Duration.ofNanos(back - lost);
+    migrations.awaitFinished(id, Timing.seconds(180));
+    Duration toFinish = Duration.ofNanos(System.nanoTime() - back);
     var outcome = finishAndCheck(ct, id);
-    System.out.printf("HA: quorum lost for 10 s mid-transfer: %d running cop%s meanwhile %s; after it returned, "
-            + "migration %s %s on %s%n", during.size(), during.size() == 1 ? "y" : "ies", during, id,
-        outcome.migration().getPhase(), outcome.runningOn());
-    assertThat(during).as("never two copies while the control plane is away").hasSizeLessThanOrEqualTo(1);
+    var m = outcome.migration();
+    var resumed = m.getHistoryList().stream().filter(h -> h.getEvent().equals("Resumed")).toList();
+    // The record's own instants (one host's clock: the coordinators run here): resumed -> finished.
+    long resumedToFinished = resumed.isEmpty() ? -1 : millis(m.getHistoryList().getLast().getAt()) - millis(resumed.getLast().getAt());
+    System.out.printf("HA: quorum lost for %d ms mid-transfer (%d checks, at most %d running cop%s meanwhile); after it "
+            + "returned the migration %s ended %s on %s in %d ms (%d ms of it from the leader's resume to the end), "
+            + "blackout %d ms; hold in its record: %s%n",
+        lostFor.toMillis(), during.size(), during.stream().mapToInt(List::size).max().orElse(0),
+        during.stream().mapToInt(List::size).max().orElse(0) == 1 ? "y" : "ies", id, m.getPhase(), outcome.runningOn(),
+        toFinish.toMillis(), resumedToFinished, millis(m.getStats().getBlackout()),
+        resumed.stream().map(h -> h.getFrom() + " " + h.getEvent() + ": " + h.getDetail()).toList());
+    assertThat(during).as("never two copies while the control plane is away").allSatisfy(c -> assertThat(c).hasSizeLessThanOrEqualTo(1));
+    assertThat(m.getPhase()).as("held, then finished: %s", m).isEqualTo(Phase.PHASE_DONE);
+    assertThat(outcome.runningOn()).isEqualTo("nodeB");
+    assertThat(resumed).as("the record shows the hold").isNotEmpty()
+        .anySatisfy(h -> assertThat(h.getDetail()).startsWith("held "));
   }
 
   @Test
@@ -250,6 +284,84 @@ class CoordinatorFailoverIT {
         cutAt, stepDown.toMillis(), lost.strip(), other, takeover.toMillis(), id, outcome.migration().getPhase(), outcome.runningOn());
     assertThat(cluster.refusesAsFollower(old)).as("healed, the old leader stays a follower").isTrue();
     assertThat(outcome.migration().getPhase()).isIn(Phase.PHASE_DONE, Phase.PHASE_ROLLED_BACK);
+  }
+
+  /**
+   * Fencing observed: the leader freezes (docker pause: a long GC, a stalled VM) with a Restore it
+   * already wrote to the target's connection, held back in its kernel by a lossy link. The other
+   * coordinator takes over with a higher epoch and rolls the migration back (a restore in flight has
+   * an unknown outcome). When the frozen leader wakes and its Restore finally arrives, the target
+   * refuses the stale epoch: without fencing it would restore a second copy next to the resumed source.
+   */
+  @Test
+  @Order(6)
+  void pausedLeaderActsLateAndTheAgentRefusesItsStaleEpoch() throws Exception {
+    String ct = workload("ha-fence", "nodeA");
+    cluster.network().limitIngress("nodeB", SLOW_LINK);
+    int old = cluster.awaitLeader(Timing.seconds(30));
+    int other = old == 1 ? 2 : 1;
+    String id = migrations.start(ct, "nodeA", "nodeB", Strategy.STRATEGY_STOPCOPY);
+    migrations.awaitPhase(id, Phase.PHASE_TRANSFER, Timing.seconds(60));
+    String target = cluster.agent("nodeB").address();
+    Path agentLog = dir.resolve("nodeB").resolve("nodeB-agent.log");
+    Duration takeover;
+    Duration toFinish;
+    String finishedAs;
+    try (Blackhole hole = Blackhole.drop(cluster.runner(), cluster.plane().coordinatorIp(old),
+        target.substring(0, target.lastIndexOf(':')))) {
+      cluster.network().clearLimit("nodeB");
+      // Write-ahead: the record says Restore, then the leader sends it, into the hole.
+      migrations.awaitPhase(id, Phase.PHASE_RESTORE, Timing.seconds(60));
+      Thread.sleep(500);
+      long paused = System.nanoTime();
+      cluster.plane().pauseCoordinator(old);
+      org.awaitility.Awaitility.await("coordinator-" + other + " leads").atMost(Timing.seconds(60))
+          .pollInterval(Duration.ofMillis(100)).until(() -> cluster.leads(other));
+      takeover = Duration.ofNanos(System.nanoTime() - paused);
+      migrations.awaitFinished(id, Timing.seconds(180));
+      toFinish = Duration.ofNanos(System.nanoTime() - paused);
+      finishedAs = migrationPhase(id).name();
+    }
+    assertThat(invariants.runningCopies(ct)).as("before the old leader wakes").hasSizeLessThanOrEqualTo(1);
+    long woke = System.nanoTime();
+    cluster.plane().unpauseCoordinator(old);
+    // The held request is retransmitted on the kernel's schedule (exponential back-off): allow a minute.
+    String refusal = org.awaitility.Awaitility.await("nodeB refuses coordinator-" + old + "'s late command")
+        .atMost(Timing.seconds(90)).pollInterval(Duration.ofMillis(200))
+        .until(() -> refusals(agentLog, id), r -> !r.isEmpty()).getFirst();
+    Duration toRefusal = Duration.ofNanos(System.nanoTime() - woke);
+    Thread.sleep(2000); // whatever else the old leader had in flight lands too
+    List<String> refusals = refusals(agentLog, id);
+    var outcome = finishAndCheck(ct, id);
+    boolean stepsDown = cluster.refusesAsFollower(old);
+    System.out.printf("HA: leader coordinator-%d paused in RESTORE (its Restore held on the wire); coordinator-%d led "
+            + "after %d ms and ended migration %s %s %d ms after the pause; unpaused, the old leader's command reached "
+            + "nodeB %d ms later and was refused (%d refusal%s): '%s'; one copy, on %s; old leader a follower: %s%n",
+        old, other, takeover.toMillis(), id, finishedAs, toFinish.toMillis(), toRefusal.toMillis(), refusals.size(),
+        refusals.size() == 1 ? "" : "s", refusal.substring(refusal.indexOf("fencing:")), outcome.runningOn(), stepsDown);
+    assertThat(refusal).contains("stale epoch");
+    assertThat(outcome.migration().getPhase()).isIn(Phase.PHASE_DONE, Phase.PHASE_ROLLED_BACK);
+    assertThat(stepsDown).as("awake, the old leader knows it does not lead").isTrue();
+  }
+
+  private static long millis(com.google.protobuf.Duration d) {
+    return d.getSeconds() * 1000 + d.getNanos() / 1_000_000;
+  }
+
+  private static long millis(com.google.protobuf.Timestamp t) {
+    return t.getSeconds() * 1000 + t.getNanos() / 1_000_000;
+  }
+
+  private static Phase migrationPhase(String id) {
+    return cluster.coordinatorStub().getMigration(dev.ferry.proto.v1.GetMigrationRequest.newBuilder()
+        .setMigrationId(id).build()).getPhase();
+  }
+
+  /** The agent's log lines saying it refused a command of this migration for its stale epoch (EpochGuard). */
+  private static List<String> refusals(Path agentLog, String migrationId) throws java.io.IOException {
+    try (var lines = java.nio.file.Files.lines(agentLog)) {
+      return lines.filter(l -> l.contains("fencing: refused") && l.contains(migrationId)).toList();
+    }
   }
 
   private static MigrateRequest request(String ct, String from, String to) {

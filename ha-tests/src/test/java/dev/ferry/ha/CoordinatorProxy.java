@@ -35,6 +35,7 @@ final class CoordinatorProxy implements AutoCloseable {
           timeout connect 500ms
           timeout client 1h
           timeout server 1h
+          timeout check 1s
         frontend coordinators
           bind %s:%d
           default_backend coordinators
@@ -42,7 +43,11 @@ final class CoordinatorProxy implements AutoCloseable {
           balance first
         """.formatted(host, port));
     for (int i = 0; i < coordinators.size(); i++) {
-      cfg.append("  server c").append(i + 1).append(' ').append(coordinators.get(i)).append(" check inter 500ms fall 2 rise 1\n");
+      // The check completes a TLS handshake: a frozen coordinator (paused, a long GC) still accepts TCP
+      // connections in its kernel but answers no handshake, so it is marked down and its agents'
+      // sessions are cut; they reconnect to a live one instead of waiting on the frozen one forever.
+      cfg.append("  server c").append(i + 1).append(' ').append(coordinators.get(i))
+          .append(" check check-ssl verify none inter 500ms fall 2 rise 1 on-marked-down shutdown-sessions\n");
     }
     try {
       Files.createDirectories(dir);

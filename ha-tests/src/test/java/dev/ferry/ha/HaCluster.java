@@ -46,21 +46,26 @@ final class HaCluster implements Cluster, AutoCloseable {
   private CoordinatorProxy proxy;
   private int leader;
 
-  private HaCluster(Path workDir, NetworkTopology network) {
+  private final String suite;
+
+  private HaCluster(Path workDir, NetworkTopology network, String suite) {
+    this.suite = suite;
     this.workDir = workDir;
     this.network = network;
     this.pki = ClusterPki.at(workDir.resolve("pki"));
   }
 
-  static HaCluster start(Path workDir, List<String> nodes, String prefix, int subnet, Duration timeout) {
-    HaCluster c = new HaCluster(workDir, new NetworkTopology(new SystemProcessRunner(), prefix, subnet));
+  /** @param imageTag the tag deploy/images/build.sh gave the images (FERRY_IMAGE_TAG) */
+  static HaCluster start(Path workDir, List<String> nodes, String prefix, int subnet, String imageTag,
+      Duration timeout) {
+    HaCluster c = new HaCluster(workDir, new NetworkTopology(new SystemProcessRunner(), prefix, subnet), prefix);
     try {
       c.removeLeftovers();
       c.network.create(nodes);
       // One coordinator certificate for both: they are reached by name (the harness) and through the proxy (agents).
       var coordinatorTls = c.pki.files(Identity.coordinator(), List.of(ControlPlane.coordinatorName(1),
           ControlPlane.coordinatorName(2)), List.of(c.network.bridgeAddress()));
-      c.plane = ControlPlane.start(3, 2, Duration.ofSeconds(6), coordinatorTls);
+      c.plane = ControlPlane.start(3, 2, Duration.ofSeconds(6), coordinatorTls, prefix, imageTag);
       List<String> coordinators = List.of(c.plane.coordinatorAddress(1), c.plane.coordinatorAddress(2));
       for (int i = 1; i <= 2; i++) {
         // Container addresses are known only once they run: check the certificate against the coordinator's name.
@@ -83,7 +88,7 @@ final class HaCluster implements Cluster, AutoCloseable {
 
   /** Containers of a run that crashed before closing (Ryuk, which would remove them, cannot run here). */
   private void removeLeftovers() {
-    runner.run(ProcessSpec.of("sh", "-c", "ids=$(docker ps -aq --filter label=" + ControlPlane.LABEL + "); "
+    runner.run(ProcessSpec.of("sh", "-c", "ids=$(docker ps -aq --filter label=" + ControlPlane.SUITE_LABEL + "=" + suite + "); "
         + "[ -z \"$ids\" ] || docker rm -f $ids >/dev/null; true"));
   }
 

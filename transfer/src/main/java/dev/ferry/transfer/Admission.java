@@ -18,4 +18,14 @@ public interface Admission {
    *     destination name
    */
   Path admit(String migrationId, String token, String sourceNode, String destination);
+
+  /**
+   * Whether a new transfer of this migration may replace the complete tree an earlier transfer left
+   * at {@code target} (a step sent again, say by a coordinator that took over). The replacement
+   * is atomic at commit: until then the earlier tree stays as it was. Default: an existing target
+   * is refused.
+   */
+  default boolean replaces(String migrationId, Path target) {
+    return false;
+  }
 }

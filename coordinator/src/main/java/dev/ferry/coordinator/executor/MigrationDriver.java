@@ -42,6 +42,7 @@ public final class MigrationDriver implements Runnable {
   private final Function<String, String> pendingCancel;
   private final Consumer<Migration> onFinished;
   private final MigrationObserver observer;
+  private final Recovery recovery;
   private Versioned<Migration> current;
   private long lastProgressNanos;
 
@@ -55,6 +56,15 @@ public final class MigrationDriver implements Runnable {
   public MigrationDriver(String migrationId, MigrationStore store, MigrationMachine machine, CommandRunner runner,
       Leadership leadership, InstantSource clock, Function<String, String> pendingCancel,
       Consumer<Migration> onFinished, MigrationObserver observer) {
+    this(migrationId, store, machine, runner, leadership, clock, pendingCancel, onFinished, observer,
+        Recovery.DEFAULT_HOLD_LIMIT);
+  }
+
+  /** @param holdLimit see {@link Recovery}: how long a Transfer may wait for a leader before it rolls back */
+  public MigrationDriver(String migrationId, MigrationStore store, MigrationMachine machine, CommandRunner runner,
+      Leadership leadership, InstantSource clock, Function<String, String> pendingCancel,
+      Consumer<Migration> onFinished, MigrationObserver observer, Duration holdLimit) {
+    this.recovery = new Recovery(machine, holdLimit);
     this.observer = observer;
     this.migrationId = migrationId;
     this.store = store;
@@ -72,7 +82,7 @@ public final class MigrationDriver implements Runnable {
     try {
       current = store.get(migrationId).orElseThrow(() -> new IllegalStateException("no record " + migrationId));
       MdcFields.put(current.value());
-      Decision d = new Recovery(machine).resume(current.value(), clock.instant());
+      Decision d = recovery.resume(current.value(), clock.instant());
       persist(d.next());
       while (!current.value().phase().terminal()) {
         long epoch = leadership.epoch();
@@ -85,6 +95,10 @@ public final class MigrationDriver implements Runnable {
           sleep(d.delay());
           try (var step = observer.step(current.value())) {
             e = runner.run(d.commands(), new MigrationRef(migrationId, epoch), this::progress);
+          }
+          if (Thread.interrupted()) {
+            // Told to stop (leadership lost) while the step ran: what came back is no outcome to record.
+            throw new NotLeaderException("");
           }
         }
         d = machine.transition(current.value(), e, clock.instant());
@@ -122,13 +136,24 @@ public final class MigrationDriver implements Runnable {
     return Transitions.accepts(current.value().phase(), cancel) ? cancel : null;
   }
 
-  /** Transfer progress: applied to the record, persisted at most once a second. */
+  /**
+   * Transfer progress: applied to the record, persisted at most once a second, best effort. It
+   * starts nothing, so it need not be written first: while etcd is unavailable it is skipped
+   * rather than stalling the stream (the bytes keep flowing; the next step waits for etcd).
+   */
   private void progress(Event e) {
     Decision d = machine.transition(current.value(), e, clock.instant());
     long now = System.nanoTime();
     if (now - lastProgressNanos >= PROGRESS_EVERY.toNanos()) {
       lastProgressNanos = now;
-      persist(d.next());
+      leadership.epoch();
+      try {
+        Migration before = current.value();
+        current = store.update(current, d.next());
+        observer.changed(before, d.next());
+      } catch (StoreUnavailableException unavailable) {
+        log.debug("migration {}: progress not recorded, etcd unavailable: {}", migrationId, unavailable.getMessage());
+      }
     }
   }
 
@@ -138,6 +163,7 @@ public final class MigrationDriver implements Runnable {
       return;
     }
     Duration backoff = Duration.ofMillis(100);
+    long since = System.nanoTime();
     while (true) {
       leadership.epoch();
       try {
@@ -145,6 +171,11 @@ public final class MigrationDriver implements Runnable {
         current = store.update(current, next);
         MdcFields.put(next);
         observer.changed(before, next);
+        long held = System.nanoTime() - since;
+        if (held > Duration.ofSeconds(1).toNanos()) {
+          log.info("migration {}: held {} ms in {} until etcd took the next step ({})", migrationId,
+              held / 1_000_000, before.phase().label(), next.phase().label());
+        }
         return;
       } catch (StoreUnavailableException e) {
         log.warn("migration {}: cannot persist {} yet: {}", migrationId, next.phase().label(), e.getMessage());

@@ -54,6 +54,22 @@ public sealed interface Event {
 
   record CancelRequested(String reason) implements Event {}
 
+  /**
+   * A leader picked the migration up again after nobody could drive it for {@code held}: the
+   * previous leader died, was deposed, or etcd had no quorum so no transition could be written
+   * (nothing is acted on unwritten). Past {@code holdLimit} a migration whose container runs
+   * nowhere (Transfer: source dumped, target not restored) rolls back instead of going on.
+   */
+  record Resumed(Duration held, Duration holdLimit) implements Event {
+    public Resumed {
+      Objects.requireNonNull(held, "held");
+      Objects.requireNonNull(holdLimit, "holdLimit");
+      if (held.isNegative()) {
+        held = Duration.ZERO; // the last writer's clock ran ahead of ours: no hold we can measure
+      }
+    }
+  }
+
   /** A per-GiB or stall deadline passed for the current step. */
   record Timeout(String step, Duration limit) implements Event {}
 

@@ -7,6 +7,7 @@ import dev.ferry.coordinator.fsm.Event.DumpCompleted;
 import dev.ferry.coordinator.fsm.Event.PreflightFailed;
 import dev.ferry.coordinator.fsm.Event.PreflightPassed;
 import dev.ferry.coordinator.fsm.Event.Restored;
+import dev.ferry.coordinator.fsm.Event.Resumed;
 import dev.ferry.coordinator.fsm.Event.RollbackCompleted;
 import dev.ferry.coordinator.fsm.Event.RoundDumped;
 import dev.ferry.coordinator.fsm.Event.Started;
@@ -65,7 +66,8 @@ public final class MigrationMachine {
     if (!Transitions.accepts(m.phase(), e)) {
       throw new IllegalTransitionException(m, e);
     }
-    Decision decision = switch (m.phase()) {
+    // Resumed is the same for every phase that accepts it: the table says which do.
+    Decision decision = e instanceof Resumed r ? resumed(m, r, at) : switch (m.phase()) {
       case Queued q -> queued(m, e, at);
       case Planned p -> planned(m, e, at);
       case Preflight p -> preflight(m, e, at);
@@ -136,6 +138,22 @@ public final class MigrationMachine {
       case RolledBack r -> List.of();
       case Failed f -> List.of();
     };
+  }
+
+  /**
+   * A hold ended (see {@link Resumed}). Only Transfer rolls back for a long hold: there the
+   * container runs nowhere (the source is dumped, the target not restored), so its blackout
+   * grows with the hold; everywhere else the container runs (source before the dump, target
+   * from Verify on) and the step is simply issued again.
+   */
+  private Decision resumed(Migration m, Resumed r, Instant at) {
+    if (m.phase() instanceof Transfer && r.held().compareTo(r.holdLimit()) > 0) {
+      return rollBack(m, r, at, new Failure.TimedOut("the hold in Transfer (source dumped, no leader able to write "
+          + "etcd for " + r.held().toMillis() + " ms)", r.holdLimit()));
+    }
+    Migration next = m.toBuilder().updatedAt(at)
+        .record(new PhaseChange(m.phase(), m.phase(), r.label(), detail(r), at)).build();
+    return new Decision(next, stepCommands(next), Duration.ZERO);
   }
 
   private Decision queued(Migration m, Event e, Instant at) {
@@ -323,6 +341,8 @@ public final class MigrationMachine {
       case RoundDumped(var r) -> "round " + r.round() + ": " + r.dirtyBytes() + " bytes"
           + (r.cpuThrottlePercent() > 0 ? ", CPU throttled to " + r.cpuThrottlePercent() + "%" : "");
       case TransferCompleted(var raw, var wire) -> raw + " bytes, " + wire + " on the wire";
+      case Resumed(var held, var limit) -> "held " + held.toMillis() + " ms with no leader able to write etcd "
+          + "(hold limit " + limit.toMillis() + " ms); step issued again";
       default -> "";
     };
   }

@@ -7,6 +7,7 @@ import dev.ferry.coordinator.fsm.Event.DumpCompleted;
 import dev.ferry.coordinator.fsm.Event.PreflightFailed;
 import dev.ferry.coordinator.fsm.Event.PreflightPassed;
 import dev.ferry.coordinator.fsm.Event.Restored;
+import dev.ferry.coordinator.fsm.Event.Resumed;
 import dev.ferry.coordinator.fsm.Event.RollbackCompleted;
 import dev.ferry.coordinator.fsm.Event.RoundDumped;
 import dev.ferry.coordinator.fsm.Event.Started;
@@ -60,6 +61,7 @@ public final class Transitions {
       new Row(Preflight.class, StepFailed.class, Failed.class),
       new Row(Preflight.class, CancelRequested.class, RolledBack.class),
       new Row(Preflight.class, Timeout.class, Failed.class),
+      new Row(Preflight.class, Resumed.class, Preflight.class),
 
       new Row(PrepareTarget.class, TargetPrepared.class, PreCopy.class),
       new Row(PrepareTarget.class, TargetPrepared.class, FreezeAndDump.class),
@@ -67,6 +69,7 @@ public final class Transitions {
       new Row(PrepareTarget.class, StepFailed.class, RollingBack.class),
       new Row(PrepareTarget.class, CancelRequested.class, RollingBack.class),
       new Row(PrepareTarget.class, Timeout.class, RollingBack.class),
+      new Row(PrepareTarget.class, Resumed.class, PrepareTarget.class),
 
       new Row(PreCopy.class, RoundDumped.class, PreCopy.class),
       new Row(PreCopy.class, RoundDumped.class, FreezeAndDump.class),
@@ -84,6 +87,9 @@ public final class Transitions {
       new Row(Transfer.class, StepFailed.class, RollingBack.class),
       new Row(Transfer.class, CancelRequested.class, RollingBack.class),
       new Row(Transfer.class, Timeout.class, RollingBack.class),
+      // A hold (no leader, or no etcd quorum) ends: go on, or roll back once it outlasted the hold limit.
+      new Row(Transfer.class, Resumed.class, Transfer.class),
+      new Row(Transfer.class, Resumed.class, RollingBack.class),
 
       new Row(Restore.class, Restored.class, Verify.class),
       new Row(Restore.class, StepFailed.class, RollingBack.class),
@@ -95,6 +101,7 @@ public final class Transitions {
       new Row(Verify.class, StepFailed.class, RollingBack.class),
       new Row(Verify.class, CancelRequested.class, RollingBack.class),
       new Row(Verify.class, Timeout.class, RollingBack.class),
+      new Row(Verify.class, Resumed.class, Verify.class),
 
       // From commit on there is no way back: retry the source clean-up, or ask a person.
       new Row(Commit.class, Committed.class, Done.class),
@@ -102,11 +109,13 @@ public final class Transitions {
       new Row(Commit.class, StepFailed.class, Failed.class),
       new Row(Commit.class, Timeout.class, Commit.class),
       new Row(Commit.class, Timeout.class, Failed.class),
+      new Row(Commit.class, Resumed.class, Commit.class),
 
       new Row(RollingBack.class, RollbackCompleted.class, RolledBack.class),
       new Row(RollingBack.class, StepFailed.class, RollingBack.class),
       new Row(RollingBack.class, StepFailed.class, Failed.class),
       new Row(RollingBack.class, Timeout.class, RollingBack.class),
+      new Row(RollingBack.class, Resumed.class, RollingBack.class),
       new Row(RollingBack.class, Timeout.class, Failed.class));
 
   public static boolean accepts(Phase phase, Event event) {

@@ -49,6 +49,7 @@ public final class Dispatcher implements LeaderElection.Listener, AutoCloseable 
   private final InstantSource clock;
   private final Scheduler scheduler;
   private final MigrationObserver observer;
+  private final java.time.Duration holdLimit;
   private final Placer placer = new Placer();
   private final Map<String, Thread> drivers = new ConcurrentHashMap<>();
   private final Map<String, String> cancels = new ConcurrentHashMap<>();
@@ -65,6 +66,7 @@ public final class Dispatcher implements LeaderElection.Listener, AutoCloseable 
   public Dispatcher(MigrationStore store, NodeRegistry registry, MigrationMachine machine, CommandRunner runner,
       Leadership leadership, InstantSource clock, CoordinatorConfig config, MigrationObserver observer) {
     this.observer = observer;
+    this.holdLimit = config.holdLimit();
     this.store = store;
     this.registry = registry;
     this.machine = machine;
@@ -184,7 +186,7 @@ public final class Dispatcher implements LeaderElection.Listener, AutoCloseable 
   private void drive(String id) {
     drivers.compute(id, (k, existing) -> existing != null && existing.isAlive() ? existing
         : Thread.ofVirtual().name("migration-" + id).start(new MigrationDriver(id, store, machine, runner,
-            leadership, clock, cancels::remove, this::finished, observer)));
+            leadership, clock, cancels::remove, this::finished, observer, holdLimit)));
   }
 
   private void finished(Migration m) {

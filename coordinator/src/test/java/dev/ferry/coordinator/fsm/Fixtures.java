@@ -48,6 +48,11 @@ final class Fixtures {
     return new Event.Timeout("step", Duration.ofSeconds(30));
   }
 
+  /** Picked up again after {@code seconds} without a leader able to write etcd; the hold limit is 2 minutes. */
+  static Event.Resumed resumed(long seconds) {
+    return new Event.Resumed(Duration.ofSeconds(seconds), Duration.ofMinutes(2));
+  }
+
   static Event.CancelRequested cancel() {
     return new Event.CancelRequested("operator asked");
   }

@@ -56,4 +56,47 @@ class RecoveryTest {
     assertThat(new Recovery(machine).resume(done, T0).commands()).isEmpty();
     assertThat(new Recovery(machine).resume(queued(Strategy.AUTO), T0).commands()).isEqualTo(List.of());
   }
+
+  @Test
+  void aHeldTransferGoesOnAndItsRecordShowsTheHold() {
+    MigrationMachine machine = MigrationMachine.defaults();
+    Migration m = queued(Strategy.STOPCOPY);
+    for (Event e : pathTo(Phase.Transfer.class)) {
+      m = machine.transition(m, e, T0).next();
+    }
+    Decision d = new Recovery(machine, java.time.Duration.ofSeconds(30)).resume(m, m.updatedAt().plusSeconds(12));
+    assertThat(d.next().phase()).isInstanceOf(Phase.Transfer.class);
+    assertThat(d.commands()).singleElement().isInstanceOf(Command.StartTransfer.class);
+    assertThat(d.next().history()).last().satisfies(c -> {
+      assertThat(c.event()).isEqualTo("Resumed");
+      assertThat(c.detail()).startsWith("held 12000 ms");
+    });
+  }
+
+  @Test
+  void aTransferHeldPastTheLimitRollsBackWithTheReason() {
+    MigrationMachine machine = MigrationMachine.defaults();
+    Migration m = queued(Strategy.STOPCOPY);
+    for (Event e : pathTo(Phase.Transfer.class)) {
+      m = machine.transition(m, e, T0).next();
+    }
+    Decision d = new Recovery(machine, java.time.Duration.ofSeconds(30)).resume(m, m.updatedAt().plusSeconds(31));
+    assertThat(d.next().phase()).isInstanceOf(Phase.RollingBack.class);
+    assertThat(d.next().failure()).isInstanceOf(Failure.TimedOut.class);
+    assertThat(d.next().failure().message()).contains("hold in Transfer").contains("31000 ms").contains("30000 ms");
+    assertThat(d.commands()).extracting(c -> (Class) c.getClass())
+        .containsExactly(Command.AbortOnTarget.class, Command.ResumeOnSource.class);
+  }
+
+  @Test
+  void aVerifyHeldPastTheLimitStillGoesOnTheTargetRunsIt() {
+    MigrationMachine machine = MigrationMachine.defaults();
+    Migration m = queued(Strategy.STOPCOPY);
+    for (Event e : pathTo(Phase.Verify.class)) {
+      m = machine.transition(m, e, T0).next();
+    }
+    Decision d = new Recovery(machine, java.time.Duration.ofSeconds(30)).resume(m, m.updatedAt().plusSeconds(300));
+    assertThat(d.next().phase()).isInstanceOf(Phase.Verify.class);
+    assertThat(d.commands()).singleElement().isInstanceOf(Command.VerifyOnTarget.class);
+  }
 }

@@ -57,7 +57,22 @@ final class Scenarios {
         unreachable(), unreachable())));
     all.add(new Scenario("commit times out", Strategy.PRECOPY, concat(toCommit, timeout(), timeout(), timeout(),
         timeout())));
+    // A hold ends (leader back, etcd quorum back): the step goes on; a Transfer held too long rolls back.
+    all.add(new Scenario("preflight resumed after a hold", Strategy.AUTO, concat(toPreflight, resumed(10),
+        passed(Strategy.STOPCOPY))));
+    all.add(new Scenario("prepare target resumed after a hold", Strategy.PRECOPY,
+        concat(pathTo(Phase.PrepareTarget.class), resumed(10), new Event.TargetPrepared("img-t", "tok"))));
+    all.add(new Scenario("transfer resumed after a hold", Strategy.PRECOPY, concat(pathTo(Phase.Transfer.class),
+        resumed(10), new Event.TransferCompleted(MIB, MIB))));
+    all.add(new Scenario("transfer held past the hold limit", Strategy.PRECOPY,
+        concat(pathTo(Phase.Transfer.class), resumed(600), new Event.RollbackCompleted())));
+    all.add(new Scenario("verify resumed after a hold", Strategy.PRECOPY, concat(pathTo(Phase.Verify.class),
+        resumed(600), new Event.Verified(""))));
+    all.add(new Scenario("commit resumed after a hold", Strategy.PRECOPY, concat(pathTo(Phase.Commit.class),
+        resumed(600), new Event.Committed())));
     List<Event> toRollback = concat(pathTo(Phase.Restore.class), rejected());
+    all.add(new Scenario("rollback resumed after a hold", Strategy.PRECOPY, concat(toRollback, resumed(600),
+        new Event.RollbackCompleted())));
     all.add(new Scenario("rollback retried", Strategy.PRECOPY, concat(toRollback, unreachable(), timeout(),
         new Event.RollbackCompleted())));
     all.add(new Scenario("rollback fails", Strategy.PRECOPY, concat(toRollback, unreachable(), unreachable(),

@@ -26,7 +26,7 @@ class TransitionMatrixTest {
       passed(Strategy.PRECOPY), new Event.PreflightFailed(new Failure.Refused(Reason.CPU_INCOMPATIBLE, "cpu")),
       new Event.TargetPrepared("t", "k"), smallRound(1), new Event.DumpCompleted("s", 1, T0, ""),
       new Event.TransferProgressed(1), new Event.TransferCompleted(1, 1), new Event.Restored(Duration.ZERO, T0),
-      new Event.Verified(""), new Event.Committed(), new Event.RollbackCompleted(), rejected(), cancel(), timeout());
+      new Event.Verified(""), new Event.Committed(), new Event.RollbackCompleted(), rejected(), cancel(), timeout(), resumed(10));
 
   static Stream<Arguments> matrix() {
     List<Arguments> all = new ArrayList<>();

@@ -50,4 +50,15 @@ public final class AgentAdmission implements Admission {
     }
     throw TransferException.invalid("unknown destination '" + destination + "': expected '" + ROOTFS + "' or '" + IMAGES_PREFIX + "<image>'");
   }
+
+  /**
+   * A migration's transfer sent again replaces what an earlier send of it left: the coordinator
+   * sends again only while its record says Transfer, and writes Restore before it restores
+   * (write-ahead), so nothing reads these trees yet; the admission itself closes at restore.
+   */
+  @Override
+  public boolean replaces(String migrationId, Path target) {
+    log.info("migration '{}': its transfer was sent again; the new copy replaces {} when complete", migrationId, target);
+    return true;
+  }
 }

@@ -121,7 +121,16 @@ public final class ReceiveSession {
     }
     try {
       createStructure(structure);
-      Files.move(staging.root(), target, StandardCopyOption.ATOMIC_MOVE);
+      if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        // An earlier transfer's tree, which the admission let this one replace: swap, then drop it.
+        Path replaced = target.resolveSibling("." + target.getFileName() + ".replaced-" + opened.transferId());
+        Files.move(target, replaced, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(staging.root(), target, StandardCopyOption.ATOMIC_MOVE);
+        StagingTree.deleteRecursively(replaced);
+        log.info("transfer {} replaced the earlier tree at {}", opened.transferId(), target);
+      } else {
+        Files.move(staging.root(), target, StandardCopyOption.ATOMIC_MOVE);
+      }
     } catch (IOException e) {
       throw DiskErrors.fromWrite(e, "the tree structure of " + target);
     }

@@ -46,7 +46,7 @@ public final class Receiver {
 
   private ReceiveSession create(OpenRequest request, Path target) {
     Path parent = target.getParent();
-    if (Files.exists(target)) {
+    if (Files.exists(target) && !admission.replaces(request.migrationId(), target)) {
       throw new TransferException(FailureReason.FAILED_PRECONDITION, "destination " + target + " already exists");
     }
     if (!Files.isDirectory(parent)) {

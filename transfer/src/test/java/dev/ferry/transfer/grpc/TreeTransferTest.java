@@ -101,4 +101,33 @@ class TreeTransferTest {
           .isInstanceOfSatisfying(TransferException.class, e -> assertThat(e.getMessage()).contains("already exists"));
     }
   }
+
+  @Test
+  void aTransferSentAgainReplacesTheEarlierTreeWhenTheAdmissionAllowsIt() throws Exception {
+    Path first = Files.createDirectories(tmp.resolve("first"));
+    Files.writeString(first.resolve("a.txt"), "old");
+    Files.writeString(first.resolve("gone.txt"), "only in the first copy");
+    Path second = Files.createDirectories(tmp.resolve("second"));
+    Files.writeString(second.resolve("a.txt"), "new");
+    MigrationDirs dirs = admission();
+    dev.ferry.transfer.Admission replacing = new dev.ferry.transfer.Admission() {
+      @Override
+      public Path admit(String migrationId, String token, String sourceNode, String destination) {
+        return dirs.admit(migrationId, token, sourceNode, destination);
+      }
+
+      @Override
+      public boolean replaces(String migrationId, Path target) {
+        return true;
+      }
+    };
+    try (InProcessTransfer transfer = new InProcessTransfer(replacing)) {
+      TreeSender.send(transfer.channel(), request(first, TransferOptions.defaults()), s -> { });
+      TreeSender.send(transfer.channel(), request(second, TransferOptions.defaults()), s -> { });
+      TreeAssertions.assertSameTree(second, dirs.migrationDir().resolve("images"));
+      try (var listing = Files.list(dirs.migrationDir())) {
+        assertThat(listing.map(p -> p.getFileName().toString())).as("no staging or replaced tree left").containsExactly("images");
+      }
+    }
+  }
 }
