@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -28,7 +29,7 @@ public final class AgentMetrics {
   private final Counter bytesOnWire;
   private final DistributionSummary throughput;
 
-  public AgentMetrics(MeterRegistry registry, Supplier<Integer> containers) {
+  public AgentMetrics(MeterRegistry registry, Supplier<Integer> containers, LongSupplier staleEpochRefusals) {
     this.registry = registry;
     this.bytesRaw = Counter.builder("ferry_agent_transfer_bytes").baseUnit("bytes").tag("kind", "raw")
         .description("Image bytes this agent sent, before compression").register(registry);
@@ -38,6 +39,10 @@ public final class AgentMetrics {
         .description("Raw bytes per second of each finished image transfer").register(registry);
     io.micrometer.core.instrument.Gauge.builder("ferry_agent_containers", containers, AgentMetrics::count)
         .description("Containers this agent manages").strongReference(true).register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("ferry_agent_stale_epoch_refusals", staleEpochRefusals,
+            LongSupplier::getAsLong)
+        .description("Commands refused because they carried a deposed coordinator's epoch (fencing)")
+        .register(registry);
   }
 
   /** Unknown (the agent could not list them) reads as NaN, not as zero containers. */

@@ -9,9 +9,9 @@ import org.slf4j.LoggerFactory;
 public final class AgentObservability {
   private AgentObservability() {}
 
-  /** The interceptor for the agent's gRPC server; also registers its container gauge. */
+  /** The interceptor for the agent's gRPC server; also registers its container gauge and fencing counter. */
   public static ServerInterceptor interceptor(Observability o, AgentSteps steps) {
-    var metrics = new AgentMetrics(o.registry(), () -> countContainers(steps));
+    var metrics = new AgentMetrics(o.registry(), () -> countContainers(steps), steps.epochs()::refused);
     return new AgentCallObserver(steps.node(), o.openTelemetry(), metrics);
   }
 

@@ -71,7 +71,7 @@ class AgentCallObserverTest {
   @BeforeEach
   void start() throws Exception {
     String name = InProcessServerBuilder.generateName();
-    var metrics = new AgentMetrics(agent.registry(), () -> 3);
+    var metrics = new AgentMetrics(agent.registry(), () -> 3, () -> 2);
     server = InProcessServerBuilder.forName(name).directExecutor().addService(service)
         .intercept(new AgentCallObserver("nodeA", agent.openTelemetry(), metrics)).build().start();
     channel = InProcessChannelBuilder.forName(name).directExecutor()
@@ -110,7 +110,8 @@ class AgentCallObserverTest {
         + " span=" + step.getSpanId());
     assertThat(MDC.get("migration")).as("fields do not leak past the call").isNull();
     assertThat(agent.registry().scrape()).contains(
-        "ferry_agent_criu_step_seconds_count{outcome=\"ok\",service=\"ferry-agent\",step=\"dump\"} 1");
+        "ferry_agent_criu_step_seconds_count{outcome=\"ok\",service=\"ferry-agent\",step=\"dump\"} 1",
+        "ferry_agent_stale_epoch_refusals_total{service=\"ferry-agent\"} 2.0");
   }
 
   @Test
