@@ -97,11 +97,19 @@ public final class ClockPolicyRestore {
     }
     long offsetsSet;
     try {
-      offsetsSet = h.values().monotonic().minus(CriuLogTimes.monotonicOffset(CriuLogTimes.lines(work.resolve("restore.log")))).toNanos();
+      offsetsSet = h.values().monotonic().minus(onAgentClock(CriuLogTimes.monotonicOffset(CriuLogTimes.lines(work.resolve("restore.log"))))).toNanos();
     } catch (RuntimeException e) {
       offsetsSet = h.atMonotonic();
     }
     return offsetsSet + hold.toNanos();
+  }
+
+  /**
+   * A restored namespace's monotonic offset (relative to the host's clock, as the kernel keeps it)
+   * relative to this agent's clock instead, which differs when the agent runs in a time namespace.
+   */
+  private static Duration onAgentClock(Duration hostOffset) {
+    return hostOffset.minus(AgentTimeNamespace.offsets().monotonic());
   }
 
   /** One restore's clock policy: the CRIU options it needs, then what it measured. */
@@ -165,7 +173,7 @@ public final class ClockPolicyRestore {
       try {
         List<String> restoreLog = CriuLogTimes.lines(work.resolve("restore.log"));
         Duration untilResume = CriuLogTimes.untilResume(restoreLog);
-        Duration offset = restored.map(TimeOffsets::monotonic).orElseGet(() -> CriuLogTimes.monotonicOffset(restoreLog));
+        Duration offset = onAgentClock(restored.map(TimeOffsets::monotonic).orElseGet(() -> CriuLogTimes.monotonicOffset(restoreLog)));
         long offsetsSet = handed.monotonic().minus(offset).toNanos();
         long resumed = offsetsSet + untilResume.toNanos();
         ClockReading frozen = dumped.atFreeze();
