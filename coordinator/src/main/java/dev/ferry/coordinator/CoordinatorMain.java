@@ -27,6 +27,7 @@ import dev.ferry.coordinator.service.CoordinatorRuntime;
 import dev.ferry.observe.ObserveOptions;
 import dev.ferry.observe.Observability;
 import dev.ferry.process.SystemProcessRunner;
+import dev.ferry.timesync.SkewGuard;
 import io.etcd.jetcd.Client;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -85,6 +86,14 @@ public final class CoordinatorMain implements Callable<Integer> {
       description = "How long a migration whose container runs nowhere (source dumped, target not restored) waits "
           + "for a leader able to write etcd (no quorum, leader lost) before it rolls back (default: ${DEFAULT-VALUE}).")
   Duration holdLimit;
+
+  @Option(names = "--clock-skew-bound", defaultValue = "PT0.1S", converter = DurationConverter.class,
+      description = "Largest wall-clock skew between source and target that preflight accepts (ISO-8601 or seconds).")
+  Duration clockSkewBound;
+
+  @Option(names = "--clock-skew-action", defaultValue = "refuse", converter = SkewActionConverter.class,
+      description = "refuse or warn: what preflight does when the nodes' wall clocks differ by more than the bound.")
+  SkewGuard.Mode clockSkewAction;
 
   /** A running coordinator: close to stop it (and its local etcd, if it started one). */
   public record Running(Server server, CoordinatorRuntime runtime, Client client, EmbeddedEtcd embedded,
@@ -165,7 +174,7 @@ public final class CoordinatorMain implements Callable<Integer> {
     var agents = new ResilientAgents(grpcAgents, new AgentCallPolicy(AgentCallPolicy.Settings.DEFAULT));
     CoordinatorConfig config = new CoordinatorConfig(limits, CoordinatorConfig.DEFAULT.retry(),
         CoordinatorConfig.DEFAULT.stopRule(), CoordinatorConfig.DEFAULT.chooser(), nodeLeaseTtl,
-        CoordinatorConfig.DEFAULT.scheduleEvery(), holdLimit);
+        CoordinatorConfig.DEFAULT.scheduleEvery(), holdLimit, skewGuard());
     int colon = listen.lastIndexOf(':');
     InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon),
         Integer.parseInt(listen.substring(colon + 1)));
@@ -215,6 +224,27 @@ public final class CoordinatorMain implements Callable<Integer> {
     } catch (EtcdTlsException e) {
       observability.close();
       throw e;
+    }
+  }
+
+  private SkewGuard skewGuard() {
+    try {
+      return new SkewGuard(clockSkewBound, clockSkewAction);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--clock-skew-bound: " + e.getMessage());
+    }
+  }
+
+  /** refuse | warn, case-insensitive. */
+  static final class SkewActionConverter implements CommandLine.ITypeConverter<SkewGuard.Mode> {
+    @Override
+    public SkewGuard.Mode convert(String value) {
+      return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+        case "refuse" -> SkewGuard.Mode.REFUSE;
+        case "warn" -> SkewGuard.Mode.WARN;
+        default -> throw new CommandLine.TypeConversionException(
+            "expected refuse or warn, got '" + value + "'");
+      };
     }
   }
 

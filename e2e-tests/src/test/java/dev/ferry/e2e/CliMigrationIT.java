@@ -54,6 +54,11 @@ class CliMigrationIT {
         h.getAt().getSeconds() % 1000, h.getAt().getNanos() / 1_000_000));
     assertThat(r.exitCode()).as("migrate exit code; record: %s", r.migration()).isZero();
     assertThat(r.migration().getPhase()).isEqualTo(Phase.PHASE_DONE);
+    // Preflight measured the nodes' wall-clock skew and the record keeps it: one host here, so within its error bound.
+    var stats = r.migration().getStats();
+    System.out.printf("  preflight wall-clock skew %.3f ms ± %.3f ms%n", stats.getRealtimeSkewMs(), stats.getRealtimeSkewErrorMs());
+    assertThat(stats.getRealtimeSkewErrorMs()).as("a measured skew carries its error bound").isPositive();
+    assertThat(Math.abs(stats.getRealtimeSkewMs())).isLessThanOrEqualTo(stats.getRealtimeSkewErrorMs() + 1.0);
     assertThat(cluster.agent("nodeB").stub().inspectContainer(ContainerRef.newBuilder().setContainerId(ct).build()).getState())
         .isEqualTo(ContainerState.CONTAINER_STATE_RUNNING);
     // Exactly one copy: the source's is gone.

@@ -39,6 +39,7 @@ public final class AgentHarness implements AutoCloseable {
   private ManagedChannel channel;
 
   private final java.util.function.Function<NodeLayout, Networking> networking;
+  private final ProcessRunner runner;
 
   public AgentHarness(String node, Path stateDir) {
     this(node, stateDir, layout -> Networking.none());
@@ -46,14 +47,21 @@ public final class AgentHarness implements AutoCloseable {
 
   /** An agent whose containers are networked as {@code networking} says. */
   public AgentHarness(String node, Path stateDir, java.util.function.Function<NodeLayout, Networking> networking) {
+    this(node, stateDir, networking, RUNNER);
+  }
+
+  /** An agent that spawns its processes (crun, CRIU...) through {@code runner}. */
+  public AgentHarness(String node, Path stateDir, java.util.function.Function<NodeLayout, Networking> networking,
+      ProcessRunner runner) {
     this.node = node;
     this.stateDir = stateDir;
     this.networking = networking;
+    this.runner = runner;
     start();
   }
 
   private void start() {
-    steps = NodeAgent.build(node, stateDir, Path.of("/bin/busybox"), RUNNER, Timing.scaled(Duration.ofMinutes(2)), "127.0.0.1",
+    steps = NodeAgent.build(node, stateDir, Path.of("/bin/busybox"), runner, Timing.scaled(Duration.ofMinutes(2)), "127.0.0.1",
         networking);
     // Real loopback TCP, so agents can send images to each other as on separate hosts.
     server = AgentServer.start(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), steps, List.of());

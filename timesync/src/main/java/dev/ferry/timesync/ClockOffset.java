@@ -42,6 +42,16 @@ public record ClockOffset(Duration realtime, Duration monotonic, Duration errorB
     return responderInstant.minus(realtime);
   }
 
+  /**
+   * This responder's clocks relative to {@code other}'s, both probed from the same caller (a
+   * coordinator probing source and target): the caller's own clock cancels out, the two error
+   * bounds add up.
+   */
+  public ClockOffset relativeTo(ClockOffset other) {
+    return new ClockOffset(realtime.minus(other.realtime), monotonic.minus(other.monotonic),
+        errorBound.plus(other.errorBound), roundTrip.plus(other.roundTrip), Math.min(probes, other.probes));
+  }
+
   /** The offset seen from the other side. */
   public ClockOffset inverse() {
     return new ClockOffset(realtime.negated(), monotonic.negated(), errorBound, roundTrip, probes);

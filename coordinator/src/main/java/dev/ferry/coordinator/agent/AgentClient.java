@@ -2,6 +2,7 @@ package dev.ferry.coordinator.agent;
 
 import dev.ferry.coordinator.fsm.ClockPolicy;
 import dev.ferry.coordinator.fsm.NodeCapabilities;
+import dev.ferry.timesync.ClockOffset;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,6 +22,9 @@ public interface AgentClient {
 
   /** InspectContainer. */
   ContainerView inspect(String containerId);
+
+  /** Clock.Probe, best of a few: this node's clocks relative to the coordinator's (preflight's skew check). */
+  ClockOffset clockOffset();
 
   /** PrepareRestore on the target: bundle and directories, a one-time transfer token. */
   TargetSlot prepareRestore(MigrationRef ref, String containerId, String sourceNode, long expectedBytes);

@@ -2,6 +2,7 @@ package dev.ferry.coordinator.agent;
 
 import dev.ferry.coordinator.fsm.ClockPolicy;
 import dev.ferry.coordinator.fsm.NodeCapabilities;
+import dev.ferry.timesync.ClockOffset;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.LongConsumer;
@@ -53,6 +54,11 @@ public final class ResilientAgents implements Agents {
     @Override
     public ContainerView inspect(String containerId) {
       return policy.call(node, "InspectContainer", true, shortLimit, () -> agent().inspect(containerId));
+    }
+
+    @Override
+    public ClockOffset clockOffset() {
+      return policy.call(node, "Clock.Probe", true, shortLimit, () -> agent().clockOffset());
     }
 
     @Override

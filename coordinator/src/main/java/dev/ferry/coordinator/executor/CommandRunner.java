@@ -15,20 +15,30 @@ import dev.ferry.coordinator.fsm.NodeCapabilities;
 import dev.ferry.coordinator.fsm.PrecopyRound;
 import dev.ferry.coordinator.fsm.Reason;
 import dev.ferry.coordinator.fsm.StrategyChooser;
+import dev.ferry.timesync.SkewGuard;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a decision's commands against the agents, in order, and turns the outcome into the one
  * event the FSM needs next. Intermediate progress (bytes transferred) goes to {@code progress}.
  */
 public final class CommandRunner {
+  private static final Logger log = LoggerFactory.getLogger(CommandRunner.class);
   private final Agents agents;
   private final StrategyChooser chooser;
+  private final ClockSkewCheck skewCheck;
 
   public CommandRunner(Agents agents, StrategyChooser chooser) {
+    this(agents, chooser, ClockSkewCheck.DEFAULT_GUARD);
+  }
+
+  public CommandRunner(Agents agents, StrategyChooser chooser, SkewGuard skewGuard) {
     this.agents = agents;
     this.chooser = chooser;
+    this.skewCheck = new ClockSkewCheck(skewGuard);
   }
 
   public Event run(List<Command> commands, MigrationRef ref, Consumer<Event> progress) {
@@ -123,11 +133,19 @@ public final class CommandRunner {
     };
   }
 
-  /** Both nodes' capabilities, the container's state and obstacles, then the strategy. */
+  /** Both nodes' capabilities, their wall-clock skew, the container's state and obstacles, then the strategy. */
   private Event preflight(Command.RunPreflight c) {
     AgentClient src = agents.of(c.sourceNode());
+    AgentClient dst = agents.of(c.targetNode());
     NodeCapabilities source = src.capabilities();
-    NodeCapabilities target = agents.of(c.targetNode()).capabilities();
+    NodeCapabilities target = dst.capabilities();
+    var clocks = skewCheck.decide(c.sourceNode(), src.clockOffset(), c.targetNode(), dst.clockOffset());
+    if (clocks instanceof ClockSkewCheck.Outcome.Refuse(var skew, var failure)) {
+      return new Event.PreflightFailed(failure);
+    }
+    if (!clocks.skew().warning().isEmpty()) {
+      log.warn("migrating {} despite the clock skew: {}", c.containerId(), clocks.skew().warning());
+    }
     ContainerView ct = src.inspect(c.containerId());
     if (!ct.running()) {
       return refused(Reason.NOT_CHECKPOINTABLE, "container " + c.containerId() + " is " + ct.state() + " on "
@@ -149,7 +167,7 @@ public final class CommandRunner {
     return switch (chooser.choose(c.requested(), c.onNonConvergence(), source, target, ct.rssBytes(),
         c.downtimeBudget())) {
       case StrategyChooser.Chosen(var choice) ->
-          new Event.PreflightPassed(source.summary() + "; " + target.summary(), choice);
+          new Event.PreflightPassed(source.summary() + "; " + target.summary(), choice, clocks.skew());
       case StrategyChooser.Refusal(var failure) -> new Event.PreflightFailed(failure);
     };
   }

@@ -13,9 +13,14 @@ public sealed interface Event {
   /** A driver took the admitted migration up (also what recovery sends for a Planned one). */
   record Started() implements Event {}
 
-  record PreflightPassed(String capabilitiesSummary, StrategyChoice choice) implements Event {
+  /** @param clockSkew the wall-clock skew measured between the nodes; null if it was not measured */
+  record PreflightPassed(String capabilitiesSummary, StrategyChoice choice, ClockSkew clockSkew) implements Event {
     public PreflightPassed {
       Objects.requireNonNull(choice, "choice");
+    }
+
+    public PreflightPassed(String capabilitiesSummary, StrategyChoice choice) {
+      this(capabilitiesSummary, choice, null);
     }
   }
 

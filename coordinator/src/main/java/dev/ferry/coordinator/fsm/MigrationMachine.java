@@ -82,7 +82,7 @@ public final class MigrationMachine {
         case TransferProgressed(var bytes) -> Decision.of(m.toBuilder().phase(new Transfer(bytes))
             .stats(withBytesDone(m.stats(), bytes)).updatedAt(at).build());
         case TransferCompleted(var raw, var wire) -> enter(m, e, at, new Restore(), b -> b.stats(
-            new MigrationStats(raw, raw, wire, null, null, null, null)));
+            new MigrationStats(raw, raw, wire, null, null, null, null, m.stats().clockSkew())));
         default -> throw unreachable(m, e);
       });
       case Restore r -> beforeCommit(m, e, at, () -> switch (e) {
@@ -176,7 +176,8 @@ public final class MigrationMachine {
   /** Nothing has been touched yet: failures end the migration, there is nothing to undo. */
   private Decision preflight(Migration m, Event e, Instant at) {
     return switch (e) {
-      case PreflightPassed(var summary, var choice) -> enter(m, e, at, new PrepareTarget(), b -> b.strategy(choice));
+      case PreflightPassed(var summary, var choice, var skew) -> enter(m, e, at, new PrepareTarget(),
+          b -> b.strategy(choice).stats(m.stats().withClockSkew(skew)));
       case PreflightFailed(var failure) -> finish(m, e, at, new Failed(failure));
       case StepFailed(var failure) -> retryOr(m, e, at, failure, () -> finish(m, e, at, new Failed(failure)));
       case CancelRequested(var reason) -> finish(m, e, at, new RolledBack(new Failure.Cancelled(reason)));
@@ -327,13 +328,15 @@ public final class MigrationMachine {
     MigrationStats s = m.stats();
     Instant frozen = m.artifacts().frozenAt();
     Duration blackout = frozen == null || resumedAt == null ? null : Duration.between(frozen, resumedAt);
-    return new MigrationStats(s.bytesDone(), s.bytesRaw(), s.bytesOnWire(), took, resumedAt, blackout, jumps);
+    return new MigrationStats(s.bytesDone(), s.bytesRaw(), s.bytesOnWire(), took, resumedAt, blackout, jumps,
+        s.clockSkew());
   }
 
   private static String detail(Event e) {
     return switch (e) {
       case Admitted(var target, var reason) -> "target " + target + (reason.isEmpty() ? "" : ": " + reason);
-      case PreflightPassed(var summary, var choice) -> choice.strategy() + ": " + choice.reason();
+      case PreflightPassed(var summary, var choice, var skew) -> choice.strategy() + ": " + choice.reason()
+          + (skew == null || skew.warning().isEmpty() ? "" : "; " + skew.warning());
       case PreflightFailed(var f) -> f.reason() + ": " + f.message();
       case StepFailed(var f) -> f.reason() + ": " + f.message();
       case CancelRequested(var reason) -> reason;

@@ -165,6 +165,10 @@ public final class ApiMapper {
       }
       b.setClockJumps(jumps);
     }
+    if (s.clockSkew() != null) {
+      b.setRealtimeSkewMs(s.clockSkew().realtime().toNanos() / 1e6)
+          .setRealtimeSkewErrorMs(s.clockSkew().errorBound().toNanos() / 1e6);
+    }
     if (m.phase().terminal()) {
       b.setTotal(duration(java.time.Duration.between(m.createdAt(), m.updatedAt())));
     }

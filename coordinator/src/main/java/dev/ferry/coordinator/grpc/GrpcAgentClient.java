@@ -19,7 +19,16 @@ import dev.ferry.proto.v1.ResumeOnSourceRequest;
 import dev.ferry.proto.v1.SendImagesRequest;
 import dev.ferry.proto.v1.TransferKind;
 import dev.ferry.proto.v1.TransferProgress;
+import dev.ferry.coordinator.agent.AgentException;
+import dev.ferry.coordinator.fsm.Failure;
+import dev.ferry.coordinator.fsm.Reason;
+import dev.ferry.timesync.ClockOffset;
+import dev.ferry.timesync.ClockProbeException;
+import dev.ferry.timesync.Ticker;
+import dev.ferry.timesync.grpc.ClockProber;
+import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
+import java.time.InstantSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.LongConsumer;
@@ -28,11 +37,23 @@ import java.util.function.Supplier;
 /** {@link AgentClient} over the NodeAgent gRPC API: one RPC per method. */
 public final class GrpcAgentClient implements AgentClient {
   private final String node;
-  private final NodeAgentGrpc.NodeAgentBlockingStub stub;
+  /** Enough exchanges for one with a short round trip; each is a few hundred µs on a LAN. */
+  private static final int CLOCK_PROBES = 8;
+  // Generous: the first exchange also connects, which took over a second on a loaded CI host.
+  private static final Duration CLOCK_PROBE_DEADLINE = Duration.ofSeconds(10);
 
-  public GrpcAgentClient(String node, NodeAgentGrpc.NodeAgentBlockingStub stub) {
+  private final NodeAgentGrpc.NodeAgentBlockingStub stub;
+  private final ClockProber clock;
+
+  /** @param channel to the agent, which serves NodeAgent and Clock on it */
+  public GrpcAgentClient(String node, Channel channel) {
+    this(node, NodeAgentGrpc.newBlockingStub(channel), new ClockProber(channel, InstantSource.system(), Ticker.SYSTEM));
+  }
+
+  public GrpcAgentClient(String node, NodeAgentGrpc.NodeAgentBlockingStub stub, ClockProber clock) {
     this.node = node;
     this.stub = stub;
+    this.clock = clock;
   }
 
   private <T> T call(String operation, Supplier<T> rpc) {
@@ -47,6 +68,19 @@ public final class GrpcAgentClient implements AgentClient {
   public NodeCapabilities capabilities() {
     return AgentMapper.capabilities(call("GetCapabilities",
         () -> stub.getCapabilities(GetCapabilitiesRequest.getDefaultInstance())));
+  }
+
+  @Override
+  public ClockOffset clockOffset() {
+    try {
+      return clock.probe(CLOCK_PROBES, CLOCK_PROBE_DEADLINE);
+    } catch (ClockProbeException e) {
+      if (e.getCause() instanceof StatusRuntimeException status) {
+        throw AgentMapper.failure(node, "Clock.Probe", status);
+      }
+      throw new AgentException(new Failure.StepRejected(Reason.INTERNAL_ERROR, node,
+          "Clock.Probe on " + node + ": " + e.getMessage(), ""), e);
+    }
   }
 
   @Override

@@ -7,7 +7,6 @@ import dev.ferry.coordinator.fsm.Failure;
 import dev.ferry.coordinator.fsm.Reason;
 import dev.ferry.coordinator.registry.Node;
 import dev.ferry.coordinator.registry.NodeRegistry;
-import dev.ferry.proto.v1.NodeAgentGrpc;
 import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import dev.ferry.security.Transport;
@@ -47,7 +46,7 @@ public final class GrpcAgents implements Agents, AutoCloseable {
       log.info("opening a channel to agent {} at {}", node, a);
       return transport.channel(a).intercept(interceptors).build();
     });
-    return new GrpcAgentClient(node, NodeAgentGrpc.newBlockingStub(channel));
+    return new GrpcAgentClient(node, channel);
   }
 
   @Override

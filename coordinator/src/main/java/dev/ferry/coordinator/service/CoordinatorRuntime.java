@@ -37,7 +37,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
     this.registry = new EtcdNodeRegistry(etcd);
     this.addresses = new EtcdAddressBook(etcd, clock);
     MigrationMachine machine = new MigrationMachine(config.retry(), config.stopRule());
-    CommandRunner runner = new CommandRunner(agents, config.chooser());
+    CommandRunner runner = new CommandRunner(agents, config.chooser(), config.skewGuard());
     this.dispatcher = new Dispatcher(store, registry, machine, runner, leadership, clock, config, observer);
     forward.target = dispatcher;
     this.coordinator = new Coordinator(store, registry, dispatcher, leadership, clock, CoordinatorRuntime::newId);

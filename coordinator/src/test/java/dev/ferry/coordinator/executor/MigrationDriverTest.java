@@ -78,6 +78,7 @@ class MigrationDriverTest {
             "Commit", "Done");
     assertThat(agents.violations).isEmpty();
     assertThat(storedPhaseAtCall).containsExactly("capabilities in Preflight", "capabilities in Preflight",
+        "clockOffset in Preflight", "clockOffset in Preflight",
         "inspect in Preflight", "checkCheckpointable in Preflight", "prepareRestore in PrepareTarget",
         "dump in FreezeAndDump", "sendImages in Transfer", "restore in Restore", "inspect in Verify",
         "finalizeSource in Commit");

@@ -79,7 +79,7 @@ class GrpcAgentClientTest {
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).addService(new Agent()).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
-    client = new GrpcAgentClient("node-a", NodeAgentGrpc.newBlockingStub(channel));
+    client = new GrpcAgentClient("node-a", channel);
   }
 
   @AfterEach

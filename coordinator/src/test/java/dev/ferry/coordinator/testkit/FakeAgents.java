@@ -8,6 +8,7 @@ import dev.ferry.coordinator.fsm.Failure;
 import dev.ferry.coordinator.fsm.Feature;
 import dev.ferry.coordinator.fsm.NodeCapabilities;
 import dev.ferry.coordinator.fsm.Reason;
+import dev.ferry.timesync.ClockOffset;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * In-process agents for coordinator tests: they keep each node's containers and their states,
@@ -33,6 +35,7 @@ public final class FakeAgents implements Agents {
   public final List<String> violations = new CopyOnWriteArrayList<>();
   /** "node:Operation@epoch" for every call that belongs to a migration. */
   public final List<String> fenced = new CopyOnWriteArrayList<>();
+  private final Map<String, Supplier<ClockOffset>> clocks = new ConcurrentHashMap<>();
   private volatile boolean dirtyTracking;
 
   public FakeAgents node(String name) {
@@ -48,6 +51,17 @@ public final class FakeAgents implements Agents {
 
   public FakeAgents dirtyTracking(boolean on) {
     this.dirtyTracking = on;
+    return this;
+  }
+
+  /** {@code node}'s wall clock runs {@code ahead} of the coordinator's (negative: behind). */
+  public FakeAgents wallClock(String node, Duration ahead) {
+    return clock(node, () -> new ClockOffset(ahead, Duration.ZERO, Duration.ofNanos(100_000), Duration.ofNanos(200_000), 8));
+  }
+
+  /** {@code node}'s clocks as {@code probe} measures them (a real Clock.Probe, say). */
+  public FakeAgents clock(String node, Supplier<ClockOffset> probe) {
+    clocks.put(node, probe);
     return this;
   }
 
@@ -154,6 +168,14 @@ public final class FakeAgents implements Agents {
       enter("GetCapabilities");
       return new NodeCapabilities(node, "4.2.1", "6.16", dirtyTracking ? Feature.yes() : Feature.no("no soft-dirty"),
           Feature.yes(), Feature.yes(), 2, 8L << 30, 100L << 30);
+    }
+
+    @Override
+    public ClockOffset clockOffset() {
+      enter("Clock.Probe");
+      Supplier<ClockOffset> probe = clocks.get(node);
+      return probe != null ? probe.get()
+          : new ClockOffset(Duration.ZERO, Duration.ZERO, Duration.ofNanos(100_000), Duration.ofNanos(200_000), 8);
     }
 
     @Override

@@ -97,11 +97,19 @@ public final class ClockPolicyRestore {
     }
     long offsetsSet;
     try {
-      offsetsSet = h.values().monotonic().minus(CriuLogTimes.monotonicOffset(CriuLogTimes.lines(work.resolve("restore.log")))).toNanos();
+      offsetsSet = h.values().monotonic().minus(onAgentClock(CriuLogTimes.monotonicOffset(CriuLogTimes.lines(work.resolve("restore.log"))))).toNanos();
     } catch (RuntimeException e) {
       offsetsSet = h.atMonotonic();
     }
     return offsetsSet + hold.toNanos();
+  }
+
+  /**
+   * A restored namespace's monotonic offset (relative to the host's clock, as the kernel keeps it)
+   * relative to this agent's clock instead, which differs when the agent runs in a time namespace.
+   */
+  private static Duration onAgentClock(Duration hostOffset) {
+    return hostOffset.minus(AgentTimeNamespace.offsets().monotonic());
   }
 
   /** One restore's clock policy: the CRIU options it needs, then what it measured. */
@@ -112,6 +120,8 @@ public final class ClockPolicyRestore {
     private final DumpedClocks dumped;
     private final FreezeRecord freeze;
     private final long freezeMono;
+    /** Just before crun restore starts: how long crun and CRIU take to reach the timens image shows the node's load. */
+    private final long preparedAt = host.monotonicNanos();
     private final Duration hold;
     private final TimensFeeder feeder;
     private final ResumeGate gate;
@@ -165,7 +175,7 @@ public final class ClockPolicyRestore {
       try {
         List<String> restoreLog = CriuLogTimes.lines(work.resolve("restore.log"));
         Duration untilResume = CriuLogTimes.untilResume(restoreLog);
-        Duration offset = restored.map(TimeOffsets::monotonic).orElseGet(() -> CriuLogTimes.monotonicOffset(restoreLog));
+        Duration offset = onAgentClock(restored.map(TimeOffsets::monotonic).orElseGet(() -> CriuLogTimes.monotonicOffset(restoreLog)));
         long offsetsSet = handed.monotonic().minus(offset).toNanos();
         long resumed = offsetsSet + untilResume.toNanos();
         ClockReading frozen = dumped.atFreeze();
@@ -176,10 +186,12 @@ public final class ClockPolicyRestore {
         Optional<ResumeGate.Passage> passage = gate == null ? Optional.empty() : gate.passage();
         passage.ifPresent(p -> budgets.observe(imageBytes, Duration.ofNanos(p.reached() - offsetsSet)));
         log.info("clock policy {}{}: blackout {} ms; container jumps monotonic {} ms, boottime {} ms, realtime {} ms; "
-                + "record lag {} ms, CRIU read the image {} ms after the freeze and set the offsets {} ms later, "
+                + "record lag {} ms, CRIU read the image {} ms after the freeze ({} ms after the restore was prepared) "
+                + "and set the offsets {} ms later, "
                 + "pre-resume reached {} ms after that (hold {} ms), resumed {} ms after the offsets",
             policy, why == null ? "" : " (fallback)", ms(blackout), ms(mono), ms(boot), ms(realtime), ms(freeze.recordLag()),
-            handedAt == 0 ? "?" : ms(Duration.ofNanos(handedAt - freezeMono)), handedAt == 0 ? "?" : ms(Duration.ofNanos(offsetsSet - handedAt)),
+            handedAt == 0 ? "?" : ms(Duration.ofNanos(handedAt - freezeMono)),
+            handedAt == 0 ? "?" : ms(Duration.ofNanos(handedAt - preparedAt)), handedAt == 0 ? "?" : ms(Duration.ofNanos(offsetsSet - handedAt)),
             passage.map(p -> ms(Duration.ofNanos(p.reached() - offsetsSet))).orElse("?"), ms(hold), ms(untilResume));
         return new ClockJumps(policy, mono, boot, realtime, blackout, why);
       } catch (RuntimeException e) {

@@ -33,7 +33,7 @@ public final class ProcInspector {
     return HostFacts.read(Path.of("/proc", Integer.toString(pid), "timens_offsets")).map(ProcInspector::parseOffsets);
   }
 
-  static TimeOffsets parseOffsets(String text) {
+  public static TimeOffsets parseOffsets(String text) {
     Duration mono = Duration.ZERO;
     Duration boot = Duration.ZERO;
     for (String line : text.lines().toList()) {
