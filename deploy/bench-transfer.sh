@@ -33,6 +33,12 @@ fi
 cp_file="$PWD/transfer/target/bench.classpath"
 ./mvnw -B -q -pl transfer -am test-compile dependency:build-classpath \
   -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test
+# A copy of the compiled classes: a build in this tree during the run must not change the peers' classes.
+classes="$work/classes"
+rm -rf "$classes" && mkdir -p "$classes"
+for m in transfer/target/test-classes transfer/target/classes proto/target/classes process/target/classes security/target/classes; do
+  cp -r "$m" "$classes/${m//\//-}"
+done
 "$JAVA_HOME/bin/java" -Xmx512m --enable-native-access=ALL-UNNAMED \
-  -cp "transfer/target/test-classes:transfer/target/classes:proto/target/classes:process/target/classes:security/target/classes:$(cat "$cp_file")" \
+  -cp "$(ls -d "$classes"/* | paste -sd:):$(cat "$cp_file")" \
   dev.ferry.transfer.bench.TransferBenchmark "$work" "${1:-1024}" "${2:-20000}" "$links" "$tls" "$modes"
