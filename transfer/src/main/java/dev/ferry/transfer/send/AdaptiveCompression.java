@@ -37,6 +37,7 @@ final class AdaptiveCompression implements CompressionPolicy {
   private final Map<Integer, Long> rawBytesByLevel = new HashMap<>();
   private final LevelMemory memory = new LevelMemory(LevelLadder.LEVELS.size(), FORGET_PERIODS);
   private long period;
+  private int worseStreak;
   private int index = LevelLadder.START;
   private long periodStart;
   private long chunks;
@@ -132,9 +133,12 @@ final class AdaptiveCompression implements CompressionPolicy {
     }
     movedFrom = -1;
     int better = memory.bestBelow(index, period);
-    if (better >= 0 && rawRate < WORSE * memory.recall(better, period).orElseThrow()) {
+    boolean belowCarriedMore = better >= 0 && rawRate < WORSE * memory.recall(better, period).orElseThrow();
+    worseStreak = belowCarriedMore ? worseStreak + 1 : 0;
+    if (worseStreak >= 2) { // two periods in a row, not one noisy one
       // A cheaper level carried clearly more a moment ago: the climb lost a little at each step.
       index = better;
+      worseStreak = 0;
       hold = HOLD_PERIODS;
       reason = "lowered %s -> %s: it carried %.0f MB/s raw lately, %s carries %.0f; %s".formatted(current,
           LevelLadder.describe(LevelLadder.LEVELS.get(index)), memory.recall(better, period).orElseThrow(), current, rawRate, measured);

@@ -23,13 +23,8 @@ public final class BenchReceiver {
     Security security = Security.valueOf(args[2]);
     Files.createDirectories(target);
     Receiver receiver = new Receiver(new MigrationDirs(target, "bench", "t", "src"), ReceiverOptions.defaults(), Ticker.SYSTEM);
-    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(args[1], 0))
-        .addService(new TransferService(receiver));
-    int window = Integer.getInteger("ferry.bench.h2window", 0);
-    if (window > 0) {
-      builder.flowControlWindow(window);
-    }
-    Server server = security.serve(builder, Path.of(args[3]));
+    Server server = security.serve(NettyServerBuilder.forAddress(new InetSocketAddress(args[1], 0))
+        .addService(new TransferService(receiver)), Path.of(args[3]));
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
       System.out.println("BENCH heap " + JvmMeters.peakHeap());
       System.out.flush();
