@@ -11,6 +11,7 @@ import io.grpc.Grpc;
 import io.grpc.ServerTransportFilter;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import java.time.InstantSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,11 @@ public sealed interface Transport {
 
   static Transport tls(TlsFiles files) {
     return new Tls(new TlsContexts(files));
+  }
+
+  /** TLS with a chosen engine (benchmarks compare them; everything else takes {@link #tls(TlsFiles)}). */
+  static Transport tls(TlsFiles files, SslProvider provider) {
+    return new Tls(new TlsContexts(files, provider));
   }
 
   static Transport insecure() {

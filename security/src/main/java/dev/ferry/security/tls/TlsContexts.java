@@ -18,16 +18,22 @@ public final class TlsContexts {
   private final ClusterCa ca;
   private final SslContext server;
   private final SslContext client;
+  private final SslProvider provider;
 
   public TlsContexts(TlsFiles files) {
+    this(files, TlsProviders.preferred());
+  }
+
+  public TlsContexts(TlsFiles files, SslProvider provider) {
+    this.provider = provider;
     this.keys = new ReloadingKeyManager(files.certificate(), files.key());
     this.ca = new ClusterCa(files.ca());
     try {
       // The client certificate is asked for but judged by the authorization interceptor, so a
       // bad one gets UNAUTHENTICATED with a reason rather than a reset connection.
-      this.server = GrpcSslContexts.configure(SslContextBuilder.forServer(keys), SslProvider.JDK)
+      this.server = GrpcSslContexts.configure(SslContextBuilder.forServer(keys), provider)
           .trustManager(new ServerTrust(ca)).clientAuth(ClientAuth.OPTIONAL).protocols(TLS_1_3).build();
-      this.client = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK)
+      this.client = GrpcSslContexts.configure(SslContextBuilder.forClient(), provider)
           .keyManager(keys).trustManager(new ClientTrust(ca)).protocols(TLS_1_3).build();
     } catch (SSLException e) {
       throw new IllegalArgumentException("cannot set up TLS from " + files + ": " + e.getMessage(), e);
@@ -40,6 +46,11 @@ public final class TlsContexts {
 
   public SslContext client() {
     return client;
+  }
+
+  /** The TLS engine in use (OPENSSL is BoringSSL via netty-tcnative). */
+  public SslProvider provider() {
+    return provider;
   }
 
   public ClusterCa ca() {

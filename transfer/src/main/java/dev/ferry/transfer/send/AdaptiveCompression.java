@@ -5,6 +5,7 @@ import dev.ferry.transfer.codec.Codec;
 import dev.ferry.transfer.codec.EncodedChunk;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * Picks the zstd level from what it measures, over periods of {@link #PERIOD_NANOS}: if the
@@ -28,10 +29,15 @@ final class AdaptiveCompression implements CompressionPolicy {
   /** A move that lowers raw throughput by more than this is undone (the link was really the CPU). */
   static final double WORSE = 0.95;
   static final int HOLD_PERIODS = 10;
+  /** How long a level's measured throughput is trusted (periods: 50 = 10 s) before it may be tried again. */
+  static final int FORGET_PERIODS = 50;
 
   private final Ticker ticker;
   private final int streams;
   private final Map<Integer, Long> rawBytesByLevel = new HashMap<>();
+  private final LevelMemory memory = new LevelMemory(LevelLadder.LEVELS.size(), FORGET_PERIODS);
+  private long period;
+  private int worseStreak;
   private int index = LevelLadder.START;
   private long periodStart;
   private long chunks;
@@ -113,6 +119,7 @@ final class AdaptiveCompression implements CompressionPolicy {
     String current = LevelLadder.describe(LevelLadder.LEVELS.get(index));
     String measured = measured(now);
     int before = index;
+    memory.remember(index, period, rawRate);
     if (movedFrom >= 0 && rawRate < WORSE * rateBeforeMove) {
       // The last move made the transfer slower: what looked like a slow link was a busy CPU
       // (on loopback the receiver shares the cores). Undo it and stay a while.
@@ -125,6 +132,19 @@ final class AdaptiveCompression implements CompressionPolicy {
       return;
     }
     movedFrom = -1;
+    int better = memory.bestBelow(index, period);
+    boolean belowCarriedMore = better >= 0 && rawRate < WORSE * memory.recall(better, period).orElseThrow();
+    worseStreak = belowCarriedMore ? worseStreak + 1 : 0;
+    if (worseStreak >= 2) { // two periods in a row, not one noisy one
+      // A cheaper level carried clearly more a moment ago: the climb lost a little at each step.
+      index = better;
+      worseStreak = 0;
+      hold = HOLD_PERIODS;
+      reason = "lowered %s -> %s: it carried %.0f MB/s raw lately, %s carries %.0f; %s".formatted(current,
+          LevelLadder.describe(LevelLadder.LEVELS.get(index)), memory.recall(better, period).orElseThrow(), current, rawRate, measured);
+      reset(now);
+      return;
+    }
     if (hold > 0 && !(rawCompressed > 0 && ratio > INCOMPRESSIBLE)) {
       hold--;
       reason = "holding %s after a move that did not pay: %s".formatted(current, measured);
@@ -138,7 +158,11 @@ final class AdaptiveCompression implements CompressionPolicy {
       // Raw and link-bound: the link carries wireRate of raw bytes. The probes say what
       // compressing would give: the streams compress streams*compressRate, the link carries wireRate/ratio.
       double projected = rawCompressed == 0 ? 0 : Math.min(streams * compressRate, wireRate / ratio);
-      if (projected > WORTH_LEAVING_NONE * wireRate) {
+      OptionalDouble tried = memory.recall(index + 1, period);
+      if (tried.isPresent() && tried.getAsDouble() < WORTH_CLIMBING * rawRate) {
+        reason = "link-bound, but %s carried only %.0f MB/s raw when last tried (none carries %.0f), kept none: %s"
+            .formatted(LevelLadder.describe(LevelLadder.LEVELS.get(index + 1)), tried.getAsDouble(), rawRate, measured);
+      } else if (projected > WORTH_LEAVING_NONE * wireRate) {
         index++;
         reason = "link-bound, compressing would carry %.0f MB/s instead of %.0f, raised none -> %s: %s"
             .formatted(projected, wireRate, LevelLadder.describe(LevelLadder.LEVELS.get(index)), measured);
@@ -151,7 +175,11 @@ final class AdaptiveCompression implements CompressionPolicy {
       double speed = LevelLadder.relativeSpeed(index + 1) / LevelLadder.relativeSpeed(index);
       double shrink = LevelLadder.relativeRatio(index + 1) / LevelLadder.relativeRatio(index);
       double projected = Math.min(streams * compressRate * speed, wireRate / (ratio * shrink));
-      if (projected > WORTH_CLIMBING * rawRate) {
+      OptionalDouble tried = memory.recall(index + 1, period);
+      if (tried.isPresent() && tried.getAsDouble() < WORTH_CLIMBING * rawRate) {
+        reason = "link-bound, kept %s: %s carried only %.0f MB/s raw when last tried, now %.0f: %s".formatted(current,
+            LevelLadder.describe(LevelLadder.LEVELS.get(index + 1)), tried.getAsDouble(), rawRate, measured);
+      } else if (projected > WORTH_CLIMBING * rawRate) {
         index++;
         reason = "link-bound, raised %s -> %s (projected %.0f MB/s raw instead of %.0f): %s".formatted(
             current, LevelLadder.describe(LevelLadder.LEVELS.get(index)), projected, rawRate, measured);
@@ -175,6 +203,7 @@ final class AdaptiveCompression implements CompressionPolicy {
   }
 
   private void reset(long now) {
+    period++;
     periodStart = now;
     chunks = compressNanos = sendNanos = rawCompressed = wireCompressed = wireBytes = rawBytes = 0;
   }

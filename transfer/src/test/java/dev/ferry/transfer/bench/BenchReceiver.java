@@ -1,0 +1,38 @@
+package dev.ferry.transfer.bench;
+
+import dev.ferry.transfer.Ticker;
+import dev.ferry.transfer.grpc.TransferService;
+import dev.ferry.transfer.receive.Receiver;
+import dev.ferry.transfer.receive.ReceiverOptions;
+import dev.ferry.transfer.testing.MigrationDirs;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The receiving agent of one benchmark row, as its own JVM (so it can live in another network
+ * namespace). Prints "BENCH ready PORT PID" once serving, and its peak heap when stopped (SIGTERM).
+ *
+ * <p>Arguments: target dir, bind address, security (PLAIN, TLS_OPENSSL, TLS_JDK), pki dir.
+ */
+public final class BenchReceiver {
+  public static void main(String[] args) throws Exception {
+    Path target = Path.of(args[0]);
+    Security security = Security.valueOf(args[2]);
+    Files.createDirectories(target);
+    Receiver receiver = new Receiver(new MigrationDirs(target, "bench", "t", "src"), ReceiverOptions.defaults(), Ticker.SYSTEM);
+    Server server = security.serve(NettyServerBuilder.forAddress(new InetSocketAddress(args[1], 0))
+        .addService(new TransferService(receiver)), Path.of(args[3]));
+    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
+      System.out.println("BENCH heap " + JvmMeters.peakHeap());
+      System.out.flush();
+    }));
+    System.out.println("BENCH ready " + server.getPort() + " " + ProcessHandle.current().pid());
+    System.out.flush();
+    server.awaitTermination();
+  }
+
+  private BenchReceiver() {}
+}

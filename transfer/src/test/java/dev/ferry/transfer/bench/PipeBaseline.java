@@ -1,0 +1,73 @@
+package dev.ferry.transfer.bench;
+
+import dev.ferry.process.ProcessResult;
+import dev.ferry.process.ProcessRunner;
+import dev.ferry.process.ProcessSpec;
+import dev.ferry.process.RunningProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The baselines: {@code tar | [zstd -1 |] <link> | [zstd -d |] tar}. On loopback the link is a
+ * pipe; on a shaped link it is a real TCP connection from the sender's namespace (bash's
+ * /dev/tcp) to {@code busybox nc -l} in the receiver's. dd counts the bytes on the wire,
+ * bash's {@code times} the CPU of both sides.
+ */
+record PipeBaseline(ProcessRunner runner, Path work) {
+  private static final int PORT = 5201;
+  private static final Duration LIMIT = Duration.ofMinutes(30);
+  private static final Pattern DD_BYTES = Pattern.compile("(\\d+) bytes");
+  private static final Pattern TIMES = Pattern.compile("(\\d+)m([\\d.]+)s (\\d+)m([\\d.]+)s");
+
+  Row run(Where where, Path data, String name, long raw, boolean zstd) throws IOException {
+    Path target = work.resolve("target-tar");
+    Dirs.clean(runner, target);
+    Files.createDirectories(target);
+    Path ddLog = work.resolve("dd.log");
+    String compress = zstd ? "zstd -1 -q -c | " : "";
+    String decompress = zstd ? "zstd -d -q -c | " : "";
+    String label = zstd ? "tar | zstd -1 | zstd -d | tar" : "tar | tar";
+    long start = System.nanoTime();
+    double cpu;
+    if (where instanceof Where.Link link) {
+      Path receiverOut = work.resolve("nc-receiver.out");
+      Files.deleteIfExists(receiverOut);
+      String receive = "set -o pipefail; busybox nc -l -p %d </dev/null | %star -C %s -xf -; times".formatted(PORT, decompress, target);
+      try (RunningProcess receiver = runner.start(ProcessSpec.of(where.receiver(List.of("bash", "-c", receive)))
+          .withStdoutFile(receiverOut).withTimeout(LIMIT))) {
+        // Retries until the listener is up, then streams into the connection; closing it ends the receiver's nc.
+        String send = ("set -o pipefail; until exec 3>/dev/tcp/%s/%d; do sleep 0.05; done 2>/dev/null; "
+            + "tar -C %s -cf - . | %sdd bs=1M 2>%s >&3; exec 3>&-; times")
+            .formatted(link.receiverHost(), PORT, data, compress, ddLog);
+        ProcessResult sent = runner.runChecked(ProcessSpec.of(where.sender(List.of("bash", "-c", send))).withTimeout(LIMIT));
+        receiver.await(LIMIT).orElseThrow().orThrow();
+        cpu = childCpu(sent.stdout()) + childCpu(Files.readString(receiverOut));
+      }
+    } else {
+      String script = "set -o pipefail; tar -C %s -cf - . | %sdd bs=1M 2>%s | %star -C %s -xf -; times"
+          .formatted(data, compress, ddLog, decompress, target);
+      cpu = childCpu(runner.runChecked(ProcessSpec.of("bash", "-c", script).withTimeout(LIMIT)).stdout());
+    }
+    Duration wall = Duration.ofNanos(System.nanoTime() - start);
+    Matcher dd = DD_BYTES.matcher(Files.readString(ddLog));
+    long wire = dd.find() ? Long.parseLong(dd.group(1)) : -1;
+    Dirs.clean(runner, target);
+    return new Row(name, where.name(), label, null, raw, wall, wire, cpu, 0, "");
+  }
+
+  /** The children's user + system seconds from the last line of bash's {@code times}. */
+  private static double childCpu(String output) {
+    String[] lines = output.strip().split("\n");
+    Matcher children = TIMES.matcher(lines[lines.length - 1]);
+    if (!children.find()) {
+      return -1;
+    }
+    return Integer.parseInt(children.group(1)) * 60 + Double.parseDouble(children.group(2))
+        + Integer.parseInt(children.group(3)) * 60 + Double.parseDouble(children.group(4));
+  }
+}
