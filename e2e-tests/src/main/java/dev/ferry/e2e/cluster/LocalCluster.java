@@ -45,10 +45,16 @@ public final class LocalCluster implements Cluster, AutoCloseable {
   /** As above, with metrics endpoints and trace export on every process. */
   public static LocalCluster start(Path workDir, List<String> nodes, Duration readyTimeout, String prefix, int subnet,
       ObserveFlags observe) {
+    return start(workDir, nodes, readyTimeout, prefix, subnet, observe, false);
+  }
+
+  /** As above; {@code plaintext}: every member runs {@code --insecure}, no CA (see {@link ClusterPki#plaintext}). */
+  public static LocalCluster start(Path workDir, List<String> nodes, Duration readyTimeout, String prefix, int subnet,
+      ObserveFlags observe, boolean plaintext) {
     LocalCluster c = new LocalCluster(workDir, new NetworkTopology(new SystemProcessRunner(), prefix, subnet));
     try {
       c.network.create(nodes);
-      c.pki = ClusterPki.at(workDir.resolve("pki"));
+      c.pki = plaintext ? ClusterPki.plaintext(workDir.resolve("pki")) : ClusterPki.at(workDir.resolve("pki"));
       c.etcd = EmbeddedEtcd.start(c.runner, workDir.resolve("etcd"), Duration.ofSeconds(30));
       String bridge = c.network.bridgeAddress();
       c.coordinator = new CoordinatorNode(c.runner, bridge + ":7070", c.etcd.endpoint(),
