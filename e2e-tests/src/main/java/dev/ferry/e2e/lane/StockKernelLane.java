@@ -63,9 +63,9 @@ public final class StockKernelLane {
     Path work = Files.createTempDirectory("ferry-lane");
     long start = System.nanoTime();
     // Capability trials (real CRIU runs, one at a time) and JVM starts are slow under emulation: generous readiness.
-    // Plaintext: the lane measures pre-copy and post-copy, and TLS in emulated software would swamp both.
+    // Lean: the lane measures pre-copy and post-copy; TLS in emulated software and one more JVM start would swamp both.
     try (LocalCluster cluster = LocalCluster.start(work, List.of("nodeA", "nodeB"), Duration.ofMinutes(8), "fk", 14,
-        dev.ferry.e2e.cluster.ObserveFlags.NONE, true)) {
+        dev.ferry.e2e.cluster.ObserveFlags.NONE, dev.ferry.e2e.cluster.ClusterMode.LEAN)) {
       log("cluster up in %d s (etcd, coordinator, two agents; kernel %s)", seconds(start), kernel());
       StockKernelLane lane = new StockKernelLane(cluster, out);
       lane.run("stopcopy", PRECOPY_MIB, DIRTY_MIB_PER_SECOND, Strategy.STRATEGY_STOPCOPY);
