@@ -17,6 +17,7 @@ kernel=${FERRY_LANE_KERNEL:-$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | t
 
 [[ -n "$kernel" && -r "$kernel" ]] || { echo "stock-kernel-lane: no Debian kernel in /boot (deploy/setup-host.sh installs linux-image-amd64)" >&2; exit 2; }
 command -v vng >/dev/null || { echo "stock-kernel-lane: vng not found (deploy/setup-host.sh installs virtme-ng)" >&2; exit 2; }
+command -v unzip >/dev/null || { echo "stock-kernel-lane: unzip not found (deploy/setup-host.sh installs it)" >&2; exit 2; }
 
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
