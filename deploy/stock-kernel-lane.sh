@@ -39,7 +39,7 @@ if [[ ! -s "$cds" ]]; then
     tr ':' '\n' <<<"$classpath" | grep '\.jar$' | grep -v '/bc[a-z]*-' | while read -r jar; do
       unzip -Z1 "$jar" | sed -n -e '/module-info/d' -e '/^META-INF\//d' -e 's/\.class$//p'
     done; } > "$cds_dir/$cds_key.classlist"
-  "$java" -Xshare:dump -XX:SharedClassListFile="$cds_dir/$cds_key.classlist" -XX:SharedArchiveFile="$cds.tmp" \
+  "$java" -Xshare:dump --enable-native-access=ALL-UNNAMED -XX:SharedClassListFile="$cds_dir/$cds_key.classlist" -XX:SharedArchiveFile="$cds.tmp" \
     -cp "$classpath" > "$cds_dir/dump.log" 2>&1 || { echo "stock-kernel-lane: CDS dump failed (see $cds_dir/dump.log)" >&2; exit 2; }
   mv "$cds.tmp" "$cds"
   echo "stock-kernel-lane: class-data archive of $(wc -l < "$cds_dir/$cds_key.classlist") classes made in $((SECONDS - cds_start)) s"
@@ -55,7 +55,8 @@ cat > "$window/guest.sh" <<GUEST
 sysctl -qw fs.pipe-max-size=67108864   # lazy pages splice big pipes
 # Every JVM of the guest (the lane's and the cluster's it starts) maps the host-made archive and
 # configures its logging in code (dev.ferry.e2e.lane.LaneLogging): both are minutes under emulation.
-export JAVA_TOOL_OPTIONS="-XX:SharedArchiveFile=$cds -Xshare:auto"
+# Mapped where it was made (no relocation): relocating touches every page of it, minutes under emulation.
+export JAVA_TOOL_OPTIONS="-XX:SharedArchiveFile=$cds -Xshare:auto -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
 export FERRY_LANE_LOGGING=1
 exec "$java" -Xlog:cds=info:file=$window/lane-cds.log -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx512m \\
   --enable-native-access=ALL-UNNAMED -cp "\$(cat "$window/classpath")" dev.ferry.e2e.lane.StockKernelLane "$window"
