@@ -62,6 +62,7 @@ public final class StockKernelLane {
     Files.createDirectories(out);
     Path work = Files.createTempDirectory("ferry-lane");
     long start = System.nanoTime();
+    watchLogs(work);
     // Capability trials (real CRIU runs, one at a time) and JVM starts are slow under emulation: generous readiness.
     // Lean: the lane measures pre-copy and post-copy; TLS in emulated software and one more JVM start would swamp both.
     try (LocalCluster cluster = LocalCluster.start(work, List.of("nodeA", "nodeB"), Duration.ofMinutes(8), "fk", 14,
@@ -160,6 +161,40 @@ public final class StockKernelLane {
         // Not on this node.
       }
     }
+  }
+
+  /**
+   * Every 30 s, the newest line of each component's log: they live in the guest's memory until the
+   * end, and under emulation the host would otherwise see nothing of a start that takes minutes.
+   */
+  private static void watchLogs(Path work) {
+    Thread.ofVirtual().name("lane-progress").start(() -> {
+      java.util.Map<Path, String> shown = new java.util.HashMap<>();
+      while (true) {
+        try {
+          Thread.sleep(30_000);
+          try (var files = Files.list(work)) {
+            List<Path> logs = new java.util.ArrayList<>(files.filter(p -> p.toString().endsWith(".log")).toList());
+            for (String node : List.of("nodeA", "nodeB")) {
+              logs.add(work.resolve(node).resolve(node + "-agent.log"));
+            }
+            for (Path log : logs) {
+              if (Files.isRegularFile(log)) {
+                List<String> lines = Files.readAllLines(log);
+                String last = lines.isEmpty() ? "" : lines.getLast();
+                if (!last.equals(shown.put(log, last))) {
+                  log("  %s: %s", log.getFileName(), last.length() > 200 ? last.substring(0, 200) : last);
+                }
+              }
+            }
+          }
+        } catch (InterruptedException e) {
+          return;
+        } catch (IOException | RuntimeException e) {
+          // A log being written or rotated: next time.
+        }
+      }
+    });
   }
 
   /** The components' logs live in the guest's memory; the host sees only what is copied to the window. */
