@@ -65,7 +65,7 @@ public final class StockKernelLane {
     watchLogs(work);
     // Capability trials (real CRIU runs, one at a time) and JVM starts are slow under emulation: generous readiness.
     // Lean: the lane measures pre-copy and post-copy; TLS in emulated software and one more JVM start would swamp both.
-    try (LocalCluster cluster = LocalCluster.start(work, List.of("nodeA", "nodeB"), Duration.ofMinutes(8), "fk", 14,
+    try (LocalCluster cluster = LocalCluster.start(work, List.of("nodeA", "nodeB"), Duration.ofMinutes(15), "fk", 14,
         dev.ferry.e2e.cluster.ObserveFlags.NONE, dev.ferry.e2e.cluster.ClusterMode.LEAN)) {
       log("cluster up in %d s (etcd, coordinator, two agents; kernel %s)", seconds(start), kernel());
       StockKernelLane lane = new StockKernelLane(cluster, out);
@@ -98,7 +98,7 @@ public final class StockKernelLane {
         .setContainerId(ct).setSourceNode("nodeA").setTargetNode("nodeB").setStrategy(strategy)
         .setDowntimeBudget(Durations.fromMillis(PRECOPY_BUDGET.toMillis())).setMaxPrecopyRounds(MAX_ROUNDS).build())
         .getMigrationId();
-    Migration m = follow(id, Duration.ofMinutes(5));
+    Migration m = follow(id, Duration.ofMinutes(8));
     String verdict;
     try {
       invariants.check(ct, id);
