@@ -25,6 +25,7 @@ public final class CoordinatorNode implements AutoCloseable {
   private final ClusterPki pki;
   private final List<String> extraArgs;
   private final boolean inProcess;
+  private final Duration nodeLeaseTtl;
   private RunningProcess process;
   private CompletableFuture<CoordinatorMain.Running> inThisJvm;
   private ManagedChannel channel;
@@ -37,13 +38,14 @@ public final class CoordinatorNode implements AutoCloseable {
   /** @param extraArgs more flags for the process (metrics, tracing) */
   public CoordinatorNode(ProcessRunner runner, String address, String etcdEndpoint, Path log, ClusterPki pki,
       List<String> extraArgs) {
-    this(runner, address, etcdEndpoint, log, pki, extraArgs, false);
+    this(runner, address, etcdEndpoint, log, pki, extraArgs, ClusterMode.REAL);
   }
 
-  /** @param inProcess run it in this JVM (its log lines go to this JVM's output, not {@code log}) */
+  /** @param mode whether it runs in this JVM (its log lines then go to this JVM's output, not {@code log}), its node lease */
   public CoordinatorNode(ProcessRunner runner, String address, String etcdEndpoint, Path log, ClusterPki pki,
-      List<String> extraArgs, boolean inProcess) {
-    this.inProcess = inProcess;
+      List<String> extraArgs, ClusterMode mode) {
+    this.inProcess = mode.coordinatorInProcess();
+    this.nodeLeaseTtl = mode.nodeLeaseTtl();
     this.pki = pki;
     this.extraArgs = List.copyOf(extraArgs);
     this.runner = runner;
@@ -53,7 +55,7 @@ public final class CoordinatorNode implements AutoCloseable {
   }
 
   public CoordinatorNode start() {
-    List<String> args = new java.util.ArrayList<>(List.of("--listen", address, "--etcd", etcdEndpoint, "--node-lease-ttl", "PT6S"));
+    List<String> args = new java.util.ArrayList<>(List.of("--listen", address, "--etcd", etcdEndpoint, "--node-lease-ttl", nodeLeaseTtl.toString()));
     args.addAll(pki.args(Identity.coordinator(), address.substring(0, address.lastIndexOf(':'))));
     args.addAll(extraArgs);
     if (inProcess) {

@@ -58,10 +58,10 @@ public final class LocalCluster implements Cluster, AutoCloseable {
       c.etcd = EmbeddedEtcd.start(c.runner, workDir.resolve("etcd"), Duration.ofSeconds(30));
       String bridge = c.network.bridgeAddress();
       c.coordinator = new CoordinatorNode(c.runner, bridge + ":7070", c.etcd.endpoint(),
-          workDir.resolve("coordinator.log"), c.pki, observe.args(bridge, bridge), mode.coordinatorInProcess()).start();
+          workDir.resolve("coordinator.log"), c.pki, observe.args(bridge, bridge), mode).start();
       for (String node : nodes) {
         c.agents.put(node, new AgentNode(c.runner, c.network, node, workDir.resolve(node).resolve("state"),
-            c.coordinator.address(), c.pki, observe.args(c.network.host(node).address(), bridge)).start());
+            c.coordinator.address(), c.pki, observe.args(c.network.host(node).address(), bridge), mode.registerInterval()).start());
       }
       c.awaitNodesReady(readyTimeout);
       return c;
