@@ -77,10 +77,11 @@ crun_ok || die "crun >= 1.21 built with CRIU is required (found: $(crun --versio
 # dirty tracking): that kernel, plus virtme-ng, qemu and virtiofsd to boot it under emulation
 # sharing this host's files, and udev for virtme's script ports. After CRIU: forky's libnl first.
 lane_ok() { ls /boot/vmlinuz-*-amd64 >/dev/null 2>&1 && command -v vng >/dev/null && [[ -x /usr/libexec/virtiofsd ]] \
-  && command -v udevadm >/dev/null; }
+  && command -v udevadm >/dev/null && command -v unzip >/dev/null; }
 if ! lane_ok; then
-  log "installing Debian's kernel, virtme-ng, qemu and virtiofsd (the stock-kernel lane)"
+  log "installing Debian's kernel, virtme-ng, qemu, virtiofsd and unzip (the stock-kernel lane)"
   ( ls /boot/vmlinuz-*-amd64 >/dev/null 2>&1 || apt_install linux-image-amd64
+    command -v unzip >/dev/null || apt_install unzip   # lists the jars' classes for the lane's class-data archive
     if [[ "$codename" == bookworm ]]; then apt_install -t trixie virtme-ng qemu-system-x86 virtiofsd udev
     else apt_install virtme-ng qemu-system-x86 virtiofsd udev; fi ) || true
 fi

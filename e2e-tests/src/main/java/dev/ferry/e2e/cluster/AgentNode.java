@@ -19,6 +19,7 @@ public final class AgentNode implements AutoCloseable {
   private final String coordinator;
   private final ClusterPki pki;
   private final List<String> extraArgs;
+  private final java.time.Duration registerInterval;
   private RunningProcess process;
   private ManagedChannel channel;
   private int starts;
@@ -36,6 +37,13 @@ public final class AgentNode implements AutoCloseable {
   /** @param extraArgs more flags for the process (metrics, tracing) */
   public AgentNode(ProcessRunner runner, NetworkTopology topology, String node, Path stateDir, String coordinator,
       ClusterPki pki, List<String> extraArgs) {
+    this(runner, topology, node, stateDir, coordinator, pki, extraArgs, java.time.Duration.ofSeconds(1));
+  }
+
+  /** @param registerInterval how often it re-registers with the coordinator (its calls' deadline too) */
+  public AgentNode(ProcessRunner runner, NetworkTopology topology, String node, Path stateDir, String coordinator,
+      ClusterPki pki, List<String> extraArgs, java.time.Duration registerInterval) {
+    this.registerInterval = registerInterval;
     this.pki = pki;
     this.extraArgs = List.copyOf(extraArgs);
     this.runner = runner;
@@ -51,7 +59,7 @@ public final class AgentNode implements AutoCloseable {
     args.addAll(pki.args(dev.ferry.security.Identity.node(host.node()), host.address()));
     if (coordinator != null) {
       // Container addresses come from the coordinator's etcd: without one, containers keep a private namespace.
-      args.addAll(List.of("--coordinator", coordinator, "--register-interval", "PT1S",
+      args.addAll(List.of("--coordinator", coordinator, "--register-interval", registerInterval.toString(),
           "--container-network", topology.containerNetwork(), "--bridge", topology.nodeBridge()));
     }
     args.addAll(extraArgs);

@@ -25,6 +25,19 @@ public final class ClusterPki {
     this.ca = ca;
   }
 
+  /**
+   * No CA at all: every member runs {@code --insecure}. Only for a cluster that measures something
+   * else (the stock-kernel lane measures pre-copy and post-copy under emulation, where TLS in
+   * emulated software would dominate every number); the suite's clusters keep mutual TLS.
+   */
+  public static ClusterPki plaintext(Path dir) {
+    return new ClusterPki(dir, null);
+  }
+
+  public boolean isPlaintext() {
+    return ca == null;
+  }
+
   /** The CA in {@code dir}, created on first use. */
   public static synchronized ClusterPki at(Path dir) {
     Instant now = Instant.now();
@@ -41,6 +54,9 @@ public final class ClusterPki {
 
   /** The files of {@code id}, serving on host names {@code dns} and addresses {@code ips} (and localhost, 127.0.0.1); issued on first use. */
   public synchronized TlsFiles files(Identity id, List<String> dns, List<String> ips) {
+    if (isPlaintext()) {
+      throw new IllegalStateException("a plaintext cluster has no certificates (" + id + ")");
+    }
     String base = id.toString().replace('/', '-');
     if (!Files.exists(dir.resolve(base + ".crt"))) {
       Instant now = Instant.now();
@@ -56,12 +72,12 @@ public final class ClusterPki {
 
   /** Command-line flags for a process holding {@code id}. */
   public List<String> args(Identity id, String... ips) {
-    return TransportOptions.args(files(id, ips));
+    return isPlaintext() ? List.of("--insecure") : TransportOptions.args(files(id, ips));
   }
 
   /** A client transport as {@code id}. */
   public Transport transport(Identity id) {
-    return Transport.tls(files(id));
+    return isPlaintext() ? Transport.insecure() : Transport.tls(files(id));
   }
 
   public Path dir() {

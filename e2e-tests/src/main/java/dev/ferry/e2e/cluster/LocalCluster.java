@@ -49,20 +49,29 @@ public final class LocalCluster implements Cluster, AutoCloseable {
   /** As above, with metrics endpoints and trace export on every process. */
   public static LocalCluster start(Path workDir, List<String> nodes, Duration readyTimeout, String prefix, int subnet,
       ObserveFlags observe) {
+    return start(workDir, nodes, readyTimeout, prefix, subnet, observe, ClusterMode.REAL);
+  }
+
+  /** As above, reproducing as much of a deployment as {@code mode} says. */
+  public static LocalCluster start(Path workDir, List<String> nodes, Duration readyTimeout, String prefix, int subnet,
+      ObserveFlags observe, ClusterMode mode) {
     LocalCluster c = new LocalCluster(workDir, new NetworkTopology(new SystemProcessRunner(), prefix, subnet));
     try {
       c.network.create(nodes);
-      c.pki = ClusterPki.at(workDir.resolve("pki"));
+      c.pki = mode.plaintext() ? ClusterPki.plaintext(workDir.resolve("pki")) : ClusterPki.at(workDir.resolve("pki"));
       String bridge = c.network.bridgeAddress();
-      // etcd serves https only to certificates of the cluster CA; the coordinator's own is its client certificate.
-      var etcdTls = new EtcdServerTls(c.pki.files(Identity.etcd("local")),
-          new ClientTls(c.pki.files(Identity.coordinator(), bridge)));
-      c.etcd = EmbeddedEtcd.start(c.runner, workDir.resolve("etcd"), Duration.ofSeconds(30), etcdTls);
+      if (mode.plaintext()) {
+        c.etcd = EmbeddedEtcd.start(c.runner, workDir.resolve("etcd"), Duration.ofSeconds(30));
+      } else { // etcd serves https only to certificates of the cluster CA; the coordinator's own is its client certificate
+        var etcdTls = new EtcdServerTls(c.pki.files(Identity.etcd("local")),
+            new ClientTls(c.pki.files(Identity.coordinator(), bridge)));
+        c.etcd = EmbeddedEtcd.start(c.runner, workDir.resolve("etcd"), Duration.ofSeconds(30), etcdTls);
+      }
       c.coordinator = new CoordinatorNode(c.runner, bridge + ":7070", c.etcd.endpoint(),
-          workDir.resolve("coordinator.log"), c.pki, observe.args(bridge, bridge)).start();
+          workDir.resolve("coordinator.log"), c.pki, observe.args(bridge, bridge), mode).start();
       for (String node : nodes) {
         c.agents.put(node, new AgentNode(c.runner, c.network, node, workDir.resolve(node).resolve("state"),
-            c.coordinator.address(), c.pki, observe.args(c.network.host(node).address(), bridge)).start());
+            c.coordinator.address(), c.pki, observe.args(c.network.host(node).address(), bridge), mode.registerInterval()).start());
       }
       c.awaitNodesReady(readyTimeout);
       return c;
