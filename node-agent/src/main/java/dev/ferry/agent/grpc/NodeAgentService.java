@@ -1,6 +1,7 @@
 package dev.ferry.agent.grpc;
 
 import dev.ferry.agent.AgentSteps;
+import dev.ferry.agent.transfer.SendImagesStep;
 import dev.ferry.agent.checkpoint.LazyDumpStep;
 import dev.ferry.agent.checkpoint.MigrationContext;
 import dev.ferry.agent.checkpoint.RestoreStep;
@@ -145,7 +146,9 @@ public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
       if (req.getParallelStreams() > 0) {
         options = options.withParallelStreams(req.getParallelStreams());
       }
-      var done = steps.sendImages().send(ctx, AgentMapper.containerId(req.getContainerId()), req.getImageId(),
+      var contents = req.getKind() == dev.ferry.proto.v1.TransferKind.TRANSFER_KIND_PRECOPY_ROUND
+          ? SendImagesStep.Contents.PRECOPY_ROUND : SendImagesStep.Contents.FINAL;
+      var done = steps.sendImages().send(ctx, AgentMapper.containerId(req.getContainerId()), req.getImageId(), contents,
           req.getTargetAddress(), req.getTransferToken(), options, p -> out.onNext(map.progress(p)));
       out.onNext(map.progress(done));
       out.onCompleted();

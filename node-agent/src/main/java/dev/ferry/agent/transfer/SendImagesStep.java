@@ -17,9 +17,10 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
- * Source side of a migration's data: streams the container's root filesystem and one image
- * directory to the target agent's Transfer service, with the token the target issued. The
- * container is frozen or dumped by now, so the rootfs is the one its images expect.
+ * Source side of a migration's data: streams one image directory to the target agent's Transfer
+ * service, with the token the target issued, and with the final images the container's root
+ * filesystem (the container is frozen or dumped by then, so the rootfs is the one its images
+ * expect). A pre-copy round sends its pages only: the rootfs travels once, with the final dump.
  */
 public final class SendImagesStep {
   /** Progress of the whole send: root filesystem and images together. */
@@ -37,8 +38,11 @@ public final class SendImagesStep {
     this.peers = peers;
   }
 
-  public Progress send(MigrationContext ctx, ContainerId id, String imageId, String targetAddress, String token,
-      TransferOptions options, Consumer<Progress> progress) {
+  /** What a send carries: a pre-copy round's pages, or the final images with the root filesystem. */
+  public enum Contents { PRECOPY_ROUND, FINAL }
+
+  public Progress send(MigrationContext ctx, ContainerId id, String imageId, Contents contents, String targetAddress,
+      String token, TransferOptions options, Consumer<Progress> progress) {
     containers.require(id);
     if (targetAddress == null || targetAddress.isBlank() || token == null || token.isBlank()) {
       throw AgentException.invalid("sending images needs the target's address and its transfer token");
@@ -49,10 +53,13 @@ public final class SendImagesStep {
     }
     var channel = peers.to(targetAddress);
     try {
-      TransferStats rootfs = TreeSender.send(channel, new SendRequest(layout.rootfs(id), ctx.migrationId(), token, node,
-          AgentAdmission.ROOTFS, TransferKind.ROOTFS_FULL, options), s -> progress.accept(of(s, null, false)));
+      TransferStats rootfs = contents == Contents.FINAL
+          ? TreeSender.send(channel, new SendRequest(layout.rootfs(id), ctx.migrationId(), token, node,
+              AgentAdmission.ROOTFS, TransferKind.ROOTFS_FULL, options), s -> progress.accept(of(s, null, false)))
+          : null;
+      TransferKind kind = contents == Contents.FINAL ? TransferKind.IMAGES : TransferKind.PRECOPY_ROUND;
       TransferStats imgs = TreeSender.send(channel, new SendRequest(images, ctx.migrationId(), token, node,
-          AgentAdmission.images(imageId), TransferKind.IMAGES, options), s -> progress.accept(of(rootfs, s, false)));
+          AgentAdmission.images(imageId), kind, options), s -> progress.accept(of(rootfs, s, false)));
       return of(rootfs, imgs, true);
     } catch (TransferException e) {
       throw new AgentException(reasonOf(e), "sending container '" + id + "' to " + targetAddress
@@ -71,10 +78,11 @@ public final class SendImagesStep {
     };
   }
 
+  /** Either may be null (a round has no rootfs; the images have not started yet). */
   private static Progress of(TransferStats a, TransferStats b, boolean done) {
-    long raw = a.rawBytes() + (b == null ? 0 : b.rawBytes());
-    long wire = a.wireBytes() + (b == null ? 0 : b.wireBytes());
-    int files = a.files() + (b == null ? 0 : b.files());
+    long raw = (a == null ? 0 : a.rawBytes()) + (b == null ? 0 : b.rawBytes());
+    long wire = (a == null ? 0 : a.wireBytes()) + (b == null ? 0 : b.wireBytes());
+    int files = (a == null ? 0 : a.files()) + (b == null ? 0 : b.files());
     TransferStats last = b == null ? a : b;
     return new Progress(raw, wire, files, last.compression(), last.compressionReason(), done);
   }
