@@ -47,6 +47,11 @@ class TransferStreamFuzzTest {
     } catch (InvalidProtocolBufferException notFrames) {
       return;
     }
+    receiveAndCheck(frames.getFramesList());
+  }
+
+  /** Runs the frames through a fresh receiver in a fresh directory and checks every property. */
+  static void receiveAndCheck(List<TransferFrame> frames) throws IOException {
     Path root = Files.createTempDirectory("ferry-fuzz-");
     try {
       Path migration = Files.createDirectories(root.resolve("migrations/m1"));
@@ -54,7 +59,7 @@ class TransferStreamFuzzTest {
       Files.writeString(outside.resolve("secret"), "x");
       Receiver receiver = new Receiver(new MigrationDirs(migration, "m1", "t", "node-a"),
           new ReceiverOptions(0, Duration.ZERO), Ticker.SYSTEM);
-      RecordingResponses responses = run(frames.getFramesList(), receiver);
+      RecordingResponses responses = run(frames, receiver);
       check(responses, root, migration, outside);
       // A stream that ended without commit keeps its session for a resume: with no resume window it goes now.
       receiver.expireAbandoned();
