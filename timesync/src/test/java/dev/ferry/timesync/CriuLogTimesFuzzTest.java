@@ -14,7 +14,7 @@ import java.util.List;
  */
 class CriuLogTimesFuzzTest {
 
-  @FuzzTest(maxDuration = "60s")
+  @FuzzTest(maxDuration = "45s")
   void aLogGivesDurationsOrSaysWhatItLacks(byte[] input) {
     List<String> log = new String(input, StandardCharsets.UTF_8).lines().toList();
     ask(() -> CriuLogTimes.recordLag(log));

@@ -15,7 +15,7 @@ class TimensImageFuzzTest {
   private static final Path FILE = Path.of("/ferry-fuzz/images/timens-13.img");
   private static final ClockReading OTHER = new ClockReading(Duration.ofSeconds(5, 7), Duration.ofSeconds(9, 11));
 
-  @FuzzTest(maxDuration = "60s")
+  @FuzzTest(maxDuration = "45s")
   void anImageGivesValidClocksOrIsRefused(byte[] input) {
     TimensImage image;
     try {

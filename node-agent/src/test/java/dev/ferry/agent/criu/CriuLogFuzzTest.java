@@ -19,7 +19,7 @@ import java.util.Optional;
 class CriuLogFuzzTest {
   private static final Path FILE = createFile();
 
-  @FuzzTest(maxDuration = "60s")
+  @FuzzTest(maxDuration = "45s")
   void aLogGivesItsTailAndFirstErrorWithoutThrowing(byte[] input) throws IOException {
     String text = new String(input, StandardCharsets.UTF_8);
     CriuLog log = CriuLog.of(text);

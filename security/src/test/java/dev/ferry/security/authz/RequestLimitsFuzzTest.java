@@ -36,7 +36,7 @@ class RequestLimitsFuzzTest {
       .sorted(java.util.Comparator.comparing(MethodDescriptor::getFullMethodName))
       .<MethodDescriptor<?, ?>>map(m -> m).toList();
 
-  @FuzzTest(maxDuration = "60s")
+  @FuzzTest(maxDuration = "45s")
   void validationRefusesWithAReasonOrPassesOnlyWhatKeepsTheLimits(byte[] input) {
     if (input.length == 0) {
       return;

@@ -77,6 +77,9 @@ final class ReceiveCall implements StreamObserver<TransferFrame> {
   private void handle(TransferFrame frame) {
     if (frame.hasBatch()) {
       for (TransferFrame inner : frame.getBatch().getFramesList()) {
+        if (finished) {
+          throw TransferException.invalid("frames after the close in one batch");
+        }
         if (inner.hasBatch()) {
           throw TransferException.invalid("batches do not nest");
         }

@@ -31,7 +31,7 @@ class GeneratedTransferStreamFuzzTest {
   private static final String[] PIECES = {"a", "b", "sub", "esc", "..", ".", "", "/", "/tmp", "etc", "a\0b", "x".repeat(300)};
   private static final int[] SPECIAL_NUMBERS = {0, -1, 1, 99, Integer.MAX_VALUE, Integer.MIN_VALUE};
 
-  @FuzzTest(maxDuration = "120s")
+  @FuzzTest(maxDuration = "90s")
   void aGeneratedStreamEndsTypedAndWritesOnlyItsTarget(FuzzedDataProvider data) throws IOException {
     List<TransferFrame> frames = new ArrayList<>();
     Map<Integer, ByteArrayOutputStream> sent = new HashMap<>();

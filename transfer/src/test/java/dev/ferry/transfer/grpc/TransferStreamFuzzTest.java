@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * directory. If the input does not start with its own TransferOpen, an admitted one is sent first.
  * Properties: the call ends with a typed status, never INTERNAL (an exception nobody mapped);
  * nothing appears outside the migration directory; a refused transfer leaves no staging
- * directory; a committed one leaves exactly its target. Seeds (TransferStreamFuzzTestInputs/):
+ * directory; a committed one leaves exactly its target; nothing is answered after the call ended. Seeds (TransferStreamFuzzTestInputs/):
  * a valid two-file transfer, truncated chunks, out-of-order offsets, '..' and absolute paths,
  * symlink escapes, unknown enum numbers, huge raw lengths.
  */
@@ -85,6 +85,9 @@ class TransferStreamFuzzTest {
 
   private static void check(RecordingResponses responses, Path root, Path migration, Path outside) throws IOException {
     Status status = responses.status();
+    if (!responses.afterTheEnd.isEmpty()) {
+      throw new AssertionError("the receiver answered after the call ended (" + status + "): " + responses.afterTheEnd);
+    }
     if (status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNKNOWN) {
       throw new AssertionError("the stream ended " + status + ": an exception nobody mapped", responses.error());
     }
@@ -101,6 +104,9 @@ class TransferStreamFuzzTest {
     List<String> left;
     try (Stream<Path> in = Files.list(migration)) {
       left = in.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    if (responses.acks.stream().anyMatch(a -> a.hasDone() && a.getDone().getFiles() < 0)) {
+      throw new AssertionError("a transfer committed with a negative file count: " + responses.acks);
     }
     if (responses.committed()) {
       if (!left.equals(List.of("images")) || !Files.isDirectory(migration.resolve("images"), LinkOption.NOFOLLOW_LINKS)) {

@@ -9,6 +9,8 @@ import java.util.List;
 /** The server side of a Send call without a network: records what the receiver answers and how the call ended. */
 public final class RecordingResponses extends ServerCallStreamObserver<TransferAck> {
   public final List<TransferAck> acks = new ArrayList<>();
+  /** What a real gRPC call would have refused with IllegalStateException: messages or a second end after the end. */
+  public final List<String> afterTheEnd = new ArrayList<>();
   private Throwable error;
   private boolean completed;
 
@@ -28,6 +30,7 @@ public final class RecordingResponses extends ServerCallStreamObserver<TransferA
   @Override
   public void onNext(TransferAck ack) {
     if (error != null || completed) {
+      afterTheEnd.add("message " + ack);
       throw new IllegalStateException("a message after the call ended");
     }
     acks.add(ack);
@@ -36,6 +39,7 @@ public final class RecordingResponses extends ServerCallStreamObserver<TransferA
   @Override
   public void onError(Throwable t) {
     if (error != null || completed) {
+      afterTheEnd.add("error " + t);
       throw new IllegalStateException("call already closed");
     }
     error = t;
@@ -44,6 +48,7 @@ public final class RecordingResponses extends ServerCallStreamObserver<TransferA
   @Override
   public void onCompleted() {
     if (error != null || completed) {
+      afterTheEnd.add("completion");
       throw new IllegalStateException("call already closed");
     }
     completed = true;
