@@ -20,10 +20,10 @@ final class WellKnownRanges {
 
   static Optional<String> violation(Message m, String path) {
     if (m instanceof Duration d) {
-      boolean inRange = Math.abs(d.getSeconds()) <= MAX_DURATION_SECONDS && Math.abs((long) d.getNanos()) <= MAX_NANOS
-          && (d.getSeconds() == 0 || d.getNanos() == 0 || (d.getSeconds() < 0) == (d.getNanos() < 0));
+      // Not the documented sign rule: Ferry's own mappers write -0.5 s as java.time does (-1 s + 500000000 ns).
+      boolean inRange = Math.abs(d.getSeconds()) <= MAX_DURATION_SECONDS && Math.abs((long) d.getNanos()) <= MAX_NANOS;
       return inRange ? Optional.empty() : Optional.of(path + " is not a valid duration (" + d.getSeconds() + " s, " + d.getNanos()
-          + " ns): at most " + MAX_DURATION_SECONDS + " s, nanos below one second with the seconds' sign");
+          + " ns): at most " + MAX_DURATION_SECONDS + " s either way, nanos below one second");
     }
     if (m instanceof Timestamp t) {
       boolean inRange = t.getSeconds() >= MIN_TIMESTAMP_SECONDS && t.getSeconds() <= MAX_TIMESTAMP_SECONDS
