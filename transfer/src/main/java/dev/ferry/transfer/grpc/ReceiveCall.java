@@ -171,7 +171,9 @@ final class ReceiveCall implements StreamObserver<TransferFrame> {
    * Context with the refusal as the cause, and the transfer goes with its staging directory.
    */
   private void cancelled() {
-    if (Context.current().cancellationCause() instanceof StatusRuntimeException refused && session != null && !finished) {
+    // gRPC cancels with a status too (CANCELLED, DEADLINE_EXCEEDED, UNAVAILABLE): only a refusal's codes end the transfer.
+    if (Context.current().cancellationCause() instanceof StatusRuntimeException refused && session != null && !finished
+        && (refused.getStatus().getCode() == Status.Code.INVALID_ARGUMENT || refused.getStatus().getCode() == Status.Code.PERMISSION_DENIED)) {
       finished = true;
       FailureReason reason = refused.getStatus().getCode() == Status.Code.PERMISSION_DENIED
           ? FailureReason.PERMISSION_DENIED : FailureReason.INVALID_ARGUMENT;
