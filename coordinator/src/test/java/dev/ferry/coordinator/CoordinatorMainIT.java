@@ -66,7 +66,7 @@ class CoordinatorMainIT {
 
       var health = HealthGrpc.newBlockingStub(asViewer).check(HealthCheckRequest.getDefaultInstance());
       assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
-      CoordinatorGrpc.newBlockingStub(asNode)
+      CoordinatorGrpc.newBlockingStub(asNode).withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
           .registerNode(RegisterNodeRequest.newBuilder().setNode("node-a").setAddress("127.0.0.1:1").build());
       assertThat(CoordinatorGrpc.newBlockingStub(asViewer).listNodes(ListNodesRequest.getDefaultInstance()).getNodesList())
           .singleElement().satisfies(n -> assertThat(n.getName()).isEqualTo("node-a"));
@@ -77,7 +77,7 @@ class CoordinatorMainIT {
       assertThat(running.runtime().leadership().leader()).isEqualTo(target);
 
       // Both the node's registration and the viewer's refused uncordon are in etcd's audit trail.
-      await().atMost(Timing.seconds(10)).untilAsserted(() -> assertThat(AuditGrpc.newBlockingStub(asOperator)
+      await().atMost(Timing.seconds(10)).untilAsserted(() -> assertThat(AuditGrpc.newBlockingStub(asOperator).withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS)
               .listAudit(ListAuditRequest.newBuilder().setLimit(10).build()).getEntriesList())
           .extracting(e -> e.getIdentity() + " " + e.getRpc() + " " + e.getOutcome())
           .contains("node/node-a ferry.v1.Coordinator/RegisterNode OK",

@@ -9,6 +9,9 @@ public final class Tails {
       return "";
     }
     int end = text.endsWith("\n") ? text.length() - 1 : text.length();
+    if (end == 0) {
+      return ""; // a lone newline: one empty line
+    }
     int pos = end;
     for (int seen = 0; seen < lines && pos > 0; seen++) {
       pos = text.lastIndexOf('\n', pos - 1);

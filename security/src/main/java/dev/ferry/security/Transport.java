@@ -3,6 +3,7 @@ package dev.ferry.security;
 import dev.ferry.security.audit.AuditInterceptor;
 import dev.ferry.security.audit.AuditSink;
 import dev.ferry.security.authz.AuthorizationInterceptor;
+import dev.ferry.security.authz.DeadlineRequired;
 import dev.ferry.security.authz.RequestLimits;
 import dev.ferry.security.tls.TlsContexts;
 import dev.ferry.security.tls.TlsFiles;
@@ -48,6 +49,7 @@ public sealed interface Transport {
       // Interceptors run last-added first: the gate, then the audit (which sees the caller the gate found), then the limits.
       return builder.sslContext(contexts.server())
           .maxInboundMessageSize(RequestLimits.MAX_MESSAGE_BYTES)
+          .intercept(new DeadlineRequired())
           .intercept(new RequestLimits())
           .intercept(new AuditInterceptor(audit, InstantSource.system(), serverName))
           .intercept(new AuthorizationInterceptor(contexts.ca(), audit, InstantSource.system(), serverName));
@@ -68,6 +70,7 @@ public sealed interface Transport {
           + "controls it (development only)", serverName);
       return builder
           .maxInboundMessageSize(RequestLimits.MAX_MESSAGE_BYTES)
+          .intercept(new DeadlineRequired())
           .intercept(new RequestLimits())
           .intercept(new AuditInterceptor(audit, InstantSource.system(), serverName))
           .addTransportFilter(new ServerTransportFilter() {

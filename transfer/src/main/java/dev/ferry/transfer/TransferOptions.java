@@ -26,13 +26,15 @@ public record TransferOptions(
   // Below G1's humongous-object threshold (half a region, >= 512 KiB): chunk arrays stay cheap young garbage.
   public static final int DEFAULT_CHUNK = 256 << 10;
   public static final int DEFAULT_WINDOW = 8 << 20;
+  /** The largest chunk a sender may cut, so the largest raw length a receiver accepts (it allocates that much). */
+  public static final int MAX_CHUNK = 16 << 20;
 
   public TransferOptions {
     Objects.requireNonNull(compression, "compression");
     Objects.requireNonNull(stallTimeout, "stallTimeout");
     require(parallelStreams >= 1 && parallelStreams <= 64, "parallelStreams must be in [1, 64]", parallelStreams);
     require(bandwidthBytesPerSecond >= 0, "bandwidthBytesPerSecond must be >= 0", bandwidthBytesPerSecond);
-    require(chunkBytes >= 4096 && chunkBytes <= (16 << 20), "chunkBytes must be in [4 KiB, 16 MiB]", chunkBytes);
+    require(chunkBytes >= 4096 && chunkBytes <= MAX_CHUNK, "chunkBytes must be in [4 KiB, 16 MiB]", chunkBytes);
     require(windowBytes >= 2L * chunkBytes, "windowBytes must hold at least two chunks (" + 2L * chunkBytes + ")", windowBytes);
     require(maxAttempts >= 1, "maxAttempts must be >= 1", maxAttempts);
     require(!stallTimeout.isNegative() && !stallTimeout.isZero(), "stallTimeout must be positive", stallTimeout.toMillis());

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /** Reads what a CRIU log says about a failure. */
 public final class CriuLog {
   public static final int TAIL_LINES = 40;
-  private static final Pattern ERROR = Pattern.compile("^\\(\\s*[\\d.]+\\)\\s+Error \\(([^)]*)\\):\\s*(.*)$", Pattern.MULTILINE);
+  /** One line: timestamp, "Error (where):", message; nothing may match across lines (a log holds container-chosen text). */
+  private static final Pattern ERROR = Pattern.compile("^\\([ \\t]*[\\d.]+\\)[ \\t]+Error \\(([^)\\n]*)\\):[ \\t]*(.*)$", Pattern.MULTILINE);
   private static final long MAX_READ = 4 << 20;
   private static final java.util.List<String> BENIGN = java.util.List.of("Can't setup RLIMIT_NOFILE for self");
 

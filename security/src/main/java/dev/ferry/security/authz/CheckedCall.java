@@ -14,8 +14,9 @@ import java.util.function.Function;
 
 /**
  * Starts a call whose every request message is checked before the handler sees it: the first
- * message that fails closes the call with the check's status, cancels the handler, and drops
- * whatever the handler still sends.
+ * message that fails closes the call with the check's status, cancels the handler (its Context's
+ * cancellation cause is that status, as a StatusRuntimeException), and drops whatever the handler
+ * still sends.
  */
 public final class CheckedCall {
   private CheckedCall() {}
@@ -25,10 +26,13 @@ public final class CheckedCall {
       Context context, Function<Q, Optional<Status>> check) {
     var guarded = new ClosableCall<>(call);
     var refused = Callers.REFUSED.get() != null ? Callers.REFUSED.get() : new AtomicBoolean();
-    var listener = Contexts.interceptCall(context.withValue(Callers.REFUSED, refused), guarded, headers, next);
+    // Cancelled with the refusal as its cause: the handler can tell "refused" (final) from a broken connection (resumable).
+    Context.CancellableContext handlerContext = context.withValue(Callers.REFUSED, refused).withCancellation();
+    var listener = Contexts.interceptCall(handlerContext, guarded, headers, next);
     return new CheckingListener<>(listener, check, status -> {
       refused.set(true);
       guarded.close(status, new Metadata());
+      handlerContext.cancel(status.asRuntimeException());
     });
   }
 

@@ -1,5 +1,6 @@
 package dev.ferry.security.authz;
 
+import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.grpc.Context;
@@ -16,12 +17,14 @@ import java.util.Optional;
  * What any request to a Ferry server may carry, checked in one place before a handler sees it:
  * names and identifiers (node, name, *_id, *_node) at most {@value #MAX_NAME} characters, maps
  * (labels, env) at most {@value #MAX_MAP_ENTRIES} entries with keys of at most
- * {@value #MAX_NAME}. A violation is INVALID_ARGUMENT naming the field and the limit. Messages
- * are bounded per service: control-plane calls (names, specs, reports: Coordinator, NodeAgent,
- * Audit, Clock, health) at most {@value #MAX_CONTROL_MESSAGE_BYTES} bytes, Transfer's image chunks
- * and page frames at most {@value #MAX_TRANSFER_MESSAGE_BYTES}; a larger message is
- * RESOURCE_EXHAUSTED naming the service's limit. The transport itself refuses anything above the
- * largest of them ({@value #MAX_MESSAGE_BYTES}) before reading it.
+ * {@value #MAX_NAME}; enum fields only hold values this build knows (an unknown strategy or
+ * compression number is refused, never read as a default); durations and timestamps stay in the
+ * range their protobuf types document. A violation is INVALID_ARGUMENT naming the field and the
+ * limit. Messages are bounded per service: control-plane calls (names, specs, reports:
+ * Coordinator, NodeAgent, Audit, Clock, health) at most {@value #MAX_CONTROL_MESSAGE_BYTES} bytes,
+ * Transfer's image chunks and page frames at most {@value #MAX_TRANSFER_MESSAGE_BYTES}; a larger
+ * message is RESOURCE_EXHAUSTED naming the service's limit. The transport itself refuses anything
+ * above the largest of them ({@value #MAX_MESSAGE_BYTES}) before reading it.
  */
 public final class RequestLimits implements ServerInterceptor {
   public static final int MAX_NAME = 253;
@@ -82,6 +85,11 @@ public final class RequestLimits implements ServerInterceptor {
             return Optional.of(path + " has a key of " + k.length() + " characters; at most " + MAX_NAME);
           }
         }
+      } else if (f.getJavaType() == FieldDescriptor.JavaType.ENUM) {
+        Optional<String> unknown = unknownEnum(f, e.getValue(), path);
+        if (unknown.isPresent()) {
+          return unknown;
+        }
       } else if (f.getJavaType() == FieldDescriptor.JavaType.STRING && !f.isRepeated() && isName(f.getName())) {
         int length = ((String) e.getValue()).length();
         if (length > MAX_NAME) {
@@ -90,11 +98,24 @@ public final class RequestLimits implements ServerInterceptor {
       } else if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
         List<?> children = f.isRepeated() ? (List<?>) e.getValue() : List.of(e.getValue());
         for (Object child : children) {
-          Optional<String> v = check((Message) child, path, depth + 1);
+          Optional<String> v = WellKnownRanges.violation((Message) child, path).or(() -> check((Message) child, path, depth + 1));
           if (v.isPresent()) {
             return v;
           }
         }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> unknownEnum(FieldDescriptor f, Object value, String path) {
+    List<?> values = f.isRepeated() ? (List<?>) value : List.of(value);
+    for (Object v : values) {
+      // An open enum keeps a number it does not know as a descriptor the enum type cannot find.
+      int number = ((EnumValueDescriptor) v).getNumber();
+      if (f.getEnumType().findValueByNumber(number) == null) {
+        return Optional.of(path + " has the unknown value " + number + "; known: " + f.getEnumType().getValues().stream()
+            .map(EnumValueDescriptor::getName).toList());
       }
     }
     return Optional.empty();

@@ -129,6 +129,29 @@ class MutualTlsIT {
   }
 
   @Test
+  void aRegistrationWithoutADeadlineIsInvalid() {
+    var channel = as(pki.issue(Identity.node("nodeA"), "nodeA"));
+    assertThatThrownBy(() -> CoordinatorGrpc.newBlockingStub(channel).registerNode(RegisterNodeRequest.newBuilder().setNode("nodeA").build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).isEqualTo("ferry.v1.Coordinator/RegisterNode needs a deadline: set one on the call (e.g. withDeadlineAfter)");
+        });
+    assertThat(CoordinatorGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+        .registerNode(RegisterNodeRequest.newBuilder().setNode("nodeA").build()).getLeaseId()).isEqualTo(1);
+  }
+
+  @Test
+  void anUnknownStrategyNumberIsInvalidNotTheDefault() {
+    var operator = coordinator(pki.issue(Identity.operator("alice"), "alice"));
+    assertThatThrownBy(() -> operator.migrate(MigrateRequest.newBuilder().setContainerId("ct42").setStrategyValue(42).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).startsWith("MigrateRequest.strategy has the unknown value 42");
+        });
+    assertThat(audit).singleElement().satisfies(r -> assertThat(r.outcome()).isEqualTo("INVALID_ARGUMENT"));
+  }
+
+  @Test
   void aHalfMegabyteContainerNameIsInvalidAndNeverReachesTheHandler() {
     // Within the coordinator's message limit (1 MiB): the field check names the field.
     var operator = coordinator(pki.issue(Identity.operator("alice"), "alice"));

@@ -11,6 +11,7 @@ import dev.ferry.proto.v1.TransferOpen;
 import dev.ferry.proto.v1.TransferResumePoint;
 import dev.ferry.transfer.TransferException;
 import dev.ferry.transfer.TransferKind;
+import dev.ferry.transfer.TransferOptions;
 import dev.ferry.transfer.codec.Codec;
 import dev.ferry.transfer.codec.EncodedChunk;
 import dev.ferry.transfer.receive.IncomingChunk;
@@ -111,7 +112,15 @@ final class FrameMapper {
         .build();
   }
 
+  /** The raw length is checked here: the receiver allocates it (a ZERO chunk's zeros, a ZSTD chunk's output). */
   static IncomingChunk fromProto(Chunk c) {
+    if (c.getRawLength() < 0 || c.getRawLength() > TransferOptions.MAX_CHUNK) {
+      throw TransferException.invalid("chunk of file " + c.getFileIndex() + " @" + c.getOffset() + " claims " + c.getRawLength()
+          + " raw bytes; a chunk holds 0.." + TransferOptions.MAX_CHUNK);
+    }
+    if (c.getOffset() < 0) {
+      throw TransferException.invalid("chunk of file " + c.getFileIndex() + " at negative offset " + c.getOffset());
+    }
     return new IncomingChunk(c.getFileIndex(), c.getOffset(), c.getRawLength(), fromProto(c.getCompression()),
         c.getData().toByteArray(), c.getCrc32C());
   }

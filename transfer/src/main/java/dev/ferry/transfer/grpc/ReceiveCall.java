@@ -4,11 +4,15 @@ import dev.ferry.proto.v1.FilesVerified;
 import dev.ferry.proto.v1.TransferAck;
 import dev.ferry.proto.v1.TransferDone;
 import dev.ferry.proto.v1.TransferFrame;
+import dev.ferry.transfer.FailureReason;
 import dev.ferry.transfer.TransferException;
 import dev.ferry.transfer.codec.ChunkDecoder;
 import dev.ferry.transfer.receive.ReceiveSession;
 import dev.ferry.transfer.receive.Receiver;
 import dev.ferry.transfer.tree.Entry;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
@@ -47,7 +51,7 @@ final class ReceiveCall implements StreamObserver<TransferFrame> {
     this.receiver = receiver;
     this.responses = responses;
     responses.disableAutoRequest();
-    responses.setOnCancelHandler(this::release);
+    responses.setOnCancelHandler(this::cancelled);
     responses.request(FRAMES_AHEAD);
   }
 
@@ -73,6 +77,9 @@ final class ReceiveCall implements StreamObserver<TransferFrame> {
   private void handle(TransferFrame frame) {
     if (frame.hasBatch()) {
       for (TransferFrame inner : frame.getBatch().getFramesList()) {
+        if (finished) {
+          throw TransferException.invalid("frames after the close in one batch");
+        }
         if (inner.hasBatch()) {
           throw TransferException.invalid("batches do not nest");
         }
@@ -154,6 +161,23 @@ final class ReceiveCall implements StreamObserver<TransferFrame> {
       responses.onError(GrpcErrors.toStatus(e));
     } catch (IllegalStateException alreadyClosed) {
       log.debug("call already closed while reporting {}", e.getMessage());
+    }
+    release();
+  }
+
+  /**
+   * A broken connection keeps the session for a resumed call. A call that a gate in front of this
+   * service (authorization, request limits) refused midway ends for good: it cancels the call's
+   * Context with the refusal as the cause, and the transfer goes with its staging directory.
+   */
+  private void cancelled() {
+    // gRPC cancels with a status too (CANCELLED, DEADLINE_EXCEEDED, UNAVAILABLE): only a refusal's codes end the transfer.
+    if (Context.current().cancellationCause() instanceof StatusRuntimeException refused && session != null && !finished
+        && (refused.getStatus().getCode() == Status.Code.INVALID_ARGUMENT || refused.getStatus().getCode() == Status.Code.PERMISSION_DENIED)) {
+      finished = true;
+      FailureReason reason = refused.getStatus().getCode() == Status.Code.PERMISSION_DENIED
+          ? FailureReason.PERMISSION_DENIED : FailureReason.INVALID_ARGUMENT;
+      receiver.abort(session.transferId(), new TransferException(reason, "refused by the server: " + refused.getStatus().getDescription()));
     }
     release();
   }

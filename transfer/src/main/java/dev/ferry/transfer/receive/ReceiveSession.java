@@ -106,6 +106,9 @@ public final class ReceiveSession {
       return;
     }
     requireOpen();
+    if (filesTotal < 0) {
+      throw TransferException.invalid("commit names " + filesTotal + " files");
+    }
     if (!opened.pipelined() && filesTotal != opened.filesTotal()) {
       throw TransferException.invalid("commit names " + filesTotal + " files, the transfer opened with " + opened.filesTotal());
     }
