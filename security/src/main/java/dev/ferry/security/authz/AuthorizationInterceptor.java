@@ -67,7 +67,8 @@ public final class AuthorizationInterceptor implements ServerInterceptor {
       if (claims.stream().allMatch(c -> c.equals(caller.name()))) {
         return java.util.Optional.empty();
       }
-      Status denied = Status.PERMISSION_DENIED.withDescription(caller + " may only act as itself, but the request names " + claims);
+      Status denied = Status.PERMISSION_DENIED.withDescription(caller + " may only act as itself, but the request names "
+          + claims.stream().map(Untrusted::bounded).toList());
       record(denied, caller.toString(), method, AuditSubject.of(request));
       return java.util.Optional.of(denied);
     });
