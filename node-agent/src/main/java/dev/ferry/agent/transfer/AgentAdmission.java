@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 public final class AgentAdmission implements Admission {
   public static final String ROOTFS = "rootfs";
   public static final String IMAGES_PREFIX = "images-";
+  /** The names {@link dev.ferry.agent.checkpoint.PreDumpStep#roundImage} gives pre-copy rounds. */
+  private static final java.util.regex.Pattern PRECOPY_ROUND = java.util.regex.Pattern.compile("round-[1-9][0-9]{0,3}");
   private static final Logger log = LoggerFactory.getLogger(AgentAdmission.class);
 
   private final NodeLayout layout;
@@ -45,8 +47,11 @@ public final class AgentAdmission implements Admission {
       return layout.rootfs(id);
     }
     if (destination.startsWith(IMAGES_PREFIX)) {
-      // Into the slot this node announced, whatever the source calls its images.
-      return layout.images(id, a.imageId());
+      // Pre-copy rounds keep their names: the final images name the last round as their parent
+      // (../round-N) and CRIU restores through that chain. Anything else goes into the slot this
+      // node announced, whatever the source calls it.
+      String name = destination.substring(IMAGES_PREFIX.length());
+      return layout.images(id, PRECOPY_ROUND.matcher(name).matches() ? name : a.imageId());
     }
     throw TransferException.invalid("unknown destination '" + destination + "': expected '" + ROOTFS + "' or '" + IMAGES_PREFIX + "<image>'");
   }
