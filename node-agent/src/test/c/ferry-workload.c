@@ -87,14 +87,15 @@ static void sleep_until(int64_t mono_deadline) {
 }
 
 int main(int argc, char **argv) {
-    long mib = 64, dirty_mib_s = 1, interval_ms = 5;
+    long mib = 64, interval_ms = 5;
+    double dirty_mib_s = 1; /* fractional rates for slow machines (emulated guests) */
     const char *out = "/heartbeat.log";
     rng_state = 0x1234567ULL;
     int opt;
     while ((opt = getopt(argc, argv, "m:d:i:o:s:")) != -1) {
         switch (opt) {
         case 'm': mib = atol(optarg); break;
-        case 'd': dirty_mib_s = atol(optarg); break;
+        case 'd': dirty_mib_s = atof(optarg); break;
         case 'i': interval_ms = atol(optarg); break;
         case 'o': out = optarg; break;
         case 's': rng_state = strtoull(optarg, NULL, 0) | 1; break;
@@ -124,7 +125,7 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
 
     /* Per tick: rewrite dirty_pages pages, verify verify_pages pages (a full pass every ~2 s). */
-    double dirty_per_tick = (double)dirty_mib_s * 1024 * 1024 / PAGE * interval_ms / 1000.0;
+    double dirty_per_tick = dirty_mib_s * 1024 * 1024 / PAGE * interval_ms / 1000.0;
     size_t verify_per_tick = pages * interval_ms / 2000 + 1;
     double dirty_debt = 0;
     size_t dirty_cursor = 0, verify_cursor = 0;

@@ -55,8 +55,9 @@ public final class TestRootfs {
   }
 
   /** The workload's command line inside the container. */
-  public static java.util.List<String> workloadArgs(int memMiB, int dirtyMiBPerSecond, int intervalMs) {
-    return java.util.List.of(WORKLOAD, "-m", Integer.toString(memMiB), "-d", Integer.toString(dirtyMiBPerSecond),
+  public static java.util.List<String> workloadArgs(int memMiB, double dirtyMiBPerSecond, int intervalMs) {
+    String dirty = java.math.BigDecimal.valueOf(dirtyMiBPerSecond).stripTrailingZeros().toPlainString();
+    return java.util.List.of(WORKLOAD, "-m", Integer.toString(memMiB), "-d", dirty,
         "-i", Integer.toString(intervalMs), "-o", HEARTBEAT);
   }
 }

@@ -36,7 +36,7 @@ public final class CliMigration {
   }
 
   /** As above, rewriting {@code dirtyMiBPerSecond} of its memory every second (what pre-copy has to chase). */
-  public void createWorkload(String node, String containerId, int memoryMiB, int dirtyMiBPerSecond) {
+  public void createWorkload(String node, String containerId, int memoryMiB, double dirtyMiBPerSecond) {
     Path rootfs = TestRootfs.build(cluster.workDir().resolve("rootfs-" + containerId));
     cluster.agent(node).stub().createContainer(CreateContainerRequest.newBuilder().setContainerId(containerId)
         .setRootfsPath(rootfs.toString()).addAllArgs(TestRootfs.workloadArgs(memoryMiB, dirtyMiBPerSecond, 5)).setStart(true)
