@@ -48,7 +48,7 @@ public final class EtcdAuditLog implements AuditSink {
       if (e != null) {
         log.warn("cannot write audit record {} {} to etcd: {}", r.rpc(), r.identity(), e.toString());
       } else if (n % TRIM_EVERY == 0) {
-        trim();
+        Thread.ofVirtual().name("audit-trim").start(this::trimQuietly); // blocks on etcd: not on jetcd's callback thread
       }
     });
   }
@@ -61,6 +61,14 @@ public final class EtcdAuditLog implements AuditSink {
   }
 
   /** Deletes the oldest records beyond {@code keep}. */
+  private void trimQuietly() {
+    try {
+      trim();
+    } catch (RuntimeException e) { // the next trim catches up
+      log.warn("cannot trim the audit records in etcd: {}", e.toString());
+    }
+  }
+
   public void trim() {
     long count = await("count audit records", client.getKVClient().get(bytes(PREFIX),
         GetOption.builder().isPrefix(true).withCountOnly(true).build())).getCount();

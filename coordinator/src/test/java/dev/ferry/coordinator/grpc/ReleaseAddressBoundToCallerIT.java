@@ -53,8 +53,9 @@ class ReleaseAddressBoundToCallerIT {
       ManagedChannel b = Transport.tls(issue(ca, pki, Identity.node("node-b"))).channel(target).build();
       ManagedChannel operator = Transport.tls(issue(ca, pki, Identity.operator("alice"))).channel(target).build();
       channels.addAll(List.of(a, b, operator));
-      var asA = CoordinatorGrpc.newBlockingStub(a);
-      var asB = CoordinatorGrpc.newBlockingStub(b);
+      // Agents set deadlines on these calls, and the server requires them.
+      var asA = CoordinatorGrpc.newBlockingStub(a).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS);
+      var asB = CoordinatorGrpc.newBlockingStub(b).withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS);
 
       String ct1 = asA.allocateAddress(allocate("ct1", "node-a")).getAddress();
       assertThatThrownBy(() -> asB.releaseAddress(release("ct1")))
@@ -78,7 +79,7 @@ class ReleaseAddressBoundToCallerIT {
       assertThat(asB.releaseAddress(release("ct2")).getReleased()).isEqualTo(ct2);
 
       await().atMost(Timing.seconds(10)).untilAsserted(() -> assertThat(AuditGrpc.newBlockingStub(operator)
-              .listAudit(ListAuditRequest.newBuilder().setLimit(50).build()).getEntriesList())
+              .withDeadlineAfter(10, java.util.concurrent.TimeUnit.SECONDS).listAudit(ListAuditRequest.newBuilder().setLimit(50).build()).getEntriesList())
           .extracting(e -> e.getIdentity() + " " + e.getRpc() + " " + e.getContainerId() + " " + e.getOutcome())
           .contains("node/node-b ferry.v1.Coordinator/ReleaseAddress ct1 PERMISSION_DENIED",
               "node/node-a ferry.v1.Coordinator/ReleaseAddress ct1 OK",
