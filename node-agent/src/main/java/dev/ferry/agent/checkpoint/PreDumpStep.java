@@ -45,6 +45,13 @@ public final class PreDumpStep {
     return "round-" + round;
   }
 
+  /** Whether {@code name} is one {@link #roundImage} gives. */
+  public static boolean isRoundImage(String name) {
+    return ROUND_IMAGE.matcher(name).matches();
+  }
+
+  private static final java.util.regex.Pattern ROUND_IMAGE = java.util.regex.Pattern.compile("round-[1-9][0-9]{0,3}");
+
   /** @param cpuThrottlePercent auto-converge: cap the CPU at this share of its own limit first; 0: leave it */
   public DumpResult preDump(MigrationContext ctx, ContainerId id, int round, int cpuThrottlePercent) {
     if (round < 1) {

@@ -17,8 +17,6 @@ import org.slf4j.LoggerFactory;
 public final class AgentAdmission implements Admission {
   public static final String ROOTFS = "rootfs";
   public static final String IMAGES_PREFIX = "images-";
-  /** The names {@link dev.ferry.agent.checkpoint.PreDumpStep#roundImage} gives pre-copy rounds. */
-  private static final java.util.regex.Pattern PRECOPY_ROUND = java.util.regex.Pattern.compile("round-[1-9][0-9]{0,3}");
   private static final Logger log = LoggerFactory.getLogger(AgentAdmission.class);
 
   private final NodeLayout layout;
@@ -51,7 +49,7 @@ public final class AgentAdmission implements Admission {
       // (../round-N) and CRIU restores through that chain. Anything else goes into the slot this
       // node announced, whatever the source calls it.
       String name = destination.substring(IMAGES_PREFIX.length());
-      return layout.images(id, PRECOPY_ROUND.matcher(name).matches() ? name : a.imageId());
+      return layout.images(id, dev.ferry.agent.checkpoint.PreDumpStep.isRoundImage(name) ? name : a.imageId());
     }
     throw TransferException.invalid("unknown destination '" + destination + "': expected '" + ROOTFS + "' or '" + IMAGES_PREFIX + "<image>'");
   }
