@@ -115,6 +115,7 @@ class LoadBalancerEvacuationIT {
             b.getSeconds() * 1000 + b.getNanos() / 1_000_000, m.hasError() ? " " + m.getError() : "");
       }
       samples.stream().filter(s -> !s.ok()).limit(10).forEach(s -> System.out.println("  failed: " + s.detail()));
+      lb.troubledRequestLog().stream().limit(20).forEach(l -> System.out.println("  haproxy: " + l));
 
       assertThat(done.getItemsList()).extracting(EvacuationItem::getContainerId).containsExactlyInAnyOrder("lb-a1", "lb-a2");
       assertThat(done.getItemsList()).extracting(EvacuationItem::getPhase).containsOnly(Phase.PHASE_DONE);

@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * A real HAProxy (Debian's) in the root namespace in front of container backends. Its
@@ -23,11 +24,13 @@ public final class HaProxy implements AutoCloseable {
   public record Backend(String name, String address, int port) {}
 
   private final Path config;
+  private final Path log;
   private final RunningProcess process;
   private final String listen;
 
-  private HaProxy(Path config, RunningProcess process, String listen) {
+  private HaProxy(Path config, Path log, RunningProcess process, String listen) {
     this.config = config;
+    this.log = log;
     this.process = process;
     this.listen = listen;
   }
@@ -39,9 +42,10 @@ public final class HaProxy implements AutoCloseable {
       Path cfg = dir.resolve("haproxy.cfg");
       Files.writeString(cfg, config(host, port, backends));
       runner.runChecked(ProcessSpec.of("haproxy", "-c", "-q", "-f", cfg.toString()));
+      Path log = dir.resolve("haproxy.log");
       RunningProcess p = runner.start(ProcessSpec.of("haproxy", "-db", "-f", cfg.toString())
-          .withStdoutFile(dir.resolve("haproxy.log")).withTimeout(Duration.ofHours(1)));
-      return new HaProxy(cfg, p, host + ":" + port);
+          .withStdoutFile(log).withTimeout(Duration.ofHours(1)));
+      return new HaProxy(cfg, log, p, host + ":" + port);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the HAProxy configuration in " + dir, e);
     }
@@ -50,15 +54,21 @@ public final class HaProxy implements AutoCloseable {
   /**
    * Short connect timeout with retries that may go to another server (redispatch on every
    * retry), and retries on any error a GET can safely be repeated after: a backend frozen for its
-   * dump costs a retry, not a failed request. Health checks take a server out only after 3 s.
+   * dump costs a retry, not a failed request. One failed connection marks a server down at once
+   * (observe layer4, on-error mark-down): with half the servers frozen at the same moment, waiting for
+   * three failed health checks (3 s) let round-robin send a request's four attempts to frozen servers
+   * and fail it (seen in CI: 503 after +3 retries). Health checks bring the server back (rise 2).
    */
   static String config(String host, int port, List<Backend> backends) {
     StringBuilder b = new StringBuilder("""
         global
           maxconn 2000
+          log stdout format raw local0 info
 
         defaults
           mode http
+          log global
+          option httplog
           retries 3
           option redispatch 1
           retry-on all-retryable-errors
@@ -77,7 +87,7 @@ public final class HaProxy implements AutoCloseable {
         """.formatted(host, port));
     for (Backend s : backends) {
       b.append("  server ").append(s.name()).append(' ').append(s.address()).append(':').append(s.port())
-          .append(" check inter 1s fall 3 rise 2\n");
+          .append(" check inter 1s fall 3 rise 2 observe layer4 error-limit 1 on-error mark-down\n");
     }
     return b.toString();
   }
@@ -99,6 +109,27 @@ public final class HaProxy implements AutoCloseable {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * HAProxy's log lines (httplog: server, timers Tq/Tw/Tc/Tr/Ta, status, termination state, the
+   * retry count last) of requests that did not end in a 200, were retried, or took over a second:
+   * what a slow or failed request went through.
+   */
+  public List<String> troubledRequestLog() {
+    try (var lines = Files.lines(log)) {
+      return lines.filter(l -> l.contains(" web containers/")).filter(HaProxy::troubled).toList();
+    } catch (IOException e) {
+      return List.of("cannot read " + log + ": " + e.getMessage());
+    }
+  }
+
+  private static final Pattern HTTPLOG = Pattern.compile(
+      " (-?\\d+)/(-?\\d+)/(-?\\d+)/(-?\\d+)/(\\d+) (-?\\d+) .* \\d+/\\d+/\\d+/\\d+/\\+?(\\d+) ");
+
+  private static boolean troubled(String line) {
+    var m = HTTPLOG.matcher(line);
+    return !m.find() || !m.group(6).equals("200") || Long.parseLong(m.group(5)) > 1000 || !m.group(7).equals("0");
   }
 
   public boolean isAlive() {
