@@ -107,6 +107,11 @@ class NetworkContinuityIT {
       assertThat(r.echoed()).isEqualTo(r.sent());
       assertThat(after).isEqualTo(before);
       assertThat(udp).as("UDP echo on the source").isPresent();
+      // The dump held new connections on the source; the rollback must let them in again.
+      try (EchoConversation fresh = EchoConversation.open(after.address(), NetContainers.ECHO_TCP, TICK, Timing.seconds(5))) {
+        await("a new connection is served on the source").atMost(Timing.seconds(10)).until(() -> fresh.echoed() >= 20);
+        assertThat(fresh.finish(Timing.seconds(5)).intact()).as("%s", fresh.report()).isTrue();
+      }
     } finally {
       SuiteCluster.run(cluster, "umount", "-l", containersDir.toString());
     }

@@ -11,11 +11,14 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.grpc.Context;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
@@ -40,6 +43,9 @@ public final class AgentCallPolicy {
   /** Each call on its own virtual thread, in the caller's trace context (the migration phase's span). */
   private final ExecutorService calls = io.opentelemetry.context.Context.taskWrapping(
       Executors.newVirtualThreadPerTaskExecutor());
+  /** Fires the calls' deadlines: one timer thread, as gRPC's Context needs one to schedule them. */
+  private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().daemon().name("agent-call-deadlines").factory());
 
   public AgentCallPolicy(Settings settings) {
     this.settings = settings;
@@ -84,15 +90,32 @@ public final class AgentCallPolicy {
   private <T> T withTimeLimit(String node, String operation, Duration limit, Supplier<T> call) {
     TimeLimiter limiter = TimeLimiter.of(TimeLimiterConfig.custom().timeoutDuration(limit)
         .cancelRunningFuture(true).build());
+    // gRPC's Context carries the limit into the call as its deadline: the agent sees it, and the
+    // RPC itself ends at the limit (cancelling the future alone would leave it running).
+    Context.CancellableContext bounded = Context.current().withDeadlineAfter(limit.toMillis(), TimeUnit.MILLISECONDS,
+        DEADLINES);
     try {
-      return limiter.executeFutureSupplier(() -> CompletableFuture.supplyAsync(withLogFields(call), calls));
+      return limiter.executeFutureSupplier(() -> CompletableFuture.supplyAsync(withLogFields(within(bounded, call)), calls));
     } catch (TimeoutException e) {
       throw new AgentException(new Failure.TimedOut(operation + " on " + node, limit), e);
     } catch (ExecutionException e) {
       throw rethrow(e.getCause());
     } catch (Exception e) {
       throw rethrow(e.getCause() != null && !(e instanceof AgentException) ? e.getCause() : e);
+    } finally {
+      bounded.cancel(null);
     }
+  }
+
+  private static <T> Supplier<T> within(Context context, Supplier<T> call) {
+    return () -> {
+      Context previous = context.attach();
+      try {
+        return call.get();
+      } finally {
+        context.detach(previous);
+      }
+    };
   }
 
   /** The caller's log fields (migration, container, nodes) on the call's thread too. */

@@ -84,8 +84,9 @@ public final class AgentNode implements AutoCloseable {
     return stateDir;
   }
 
+  /** A stub for one call (or a few in a row): agents require a deadline on every command, two minutes from now here. */
   public NodeAgentGrpc.NodeAgentBlockingStub stub() {
-    return NodeAgentGrpc.newBlockingStub(channel);
+    return NodeAgentGrpc.newBlockingStub(channel).withDeadlineAfter(2, java.util.concurrent.TimeUnit.MINUTES);
   }
 
   /** Waits until the agent answers (a fresh agent probes its capabilities before it serves). */

@@ -62,12 +62,16 @@ public final class DumpStep {
 
     if (!leaveRunning) {
       throttle.lift(id); // the images carry the container's own CPU limit, not auto-converge's cap
+      containers.networking().holdNewConnections(id, record.attachment());
     }
     Instant frozenAt = clock.instant();
     ProcessResult r;
     try {
       r = crun.checkpoint(id, options);
     } catch (AgentException e) {
+      if (!leaveRunning) {
+        containers.networking().admitNewConnections(id, record.attachment()); // CRIU thawed it: the source serves on
+      }
       throw stillRunningOrWorse(id, e);
     }
     FreezeClocks.Frozen frozen = FreezeClocks.record(images, work, before, frozenAt);

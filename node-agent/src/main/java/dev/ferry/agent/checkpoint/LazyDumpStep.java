@@ -86,6 +86,7 @@ public final class LazyDumpStep {
         .closingConnections(closeConnections);
 
     throttle.lift(id); // post-copy after a pre-copy that did not converge: the target gets its own CPU limit
+    containers.networking().holdNewConnections(id, record.attachment());
     Instant frozenAt = clock.instant();
     long start = System.nanoTime();
     RunningProcess dump = crun.startCheckpoint(id, options,
@@ -94,6 +95,7 @@ public final class LazyDumpStep {
     if (!awaitPageServer(dump, port)) {
       Optional<dev.ferry.process.ProcessResult> ended = dump.await(Duration.ZERO);
       dump.close();
+      containers.networking().admitNewConnections(id, record.attachment()); // CRIU let go: the source serves on
       throw crun.checkpointFailure(id, options, ended.orElseGet(dump::stop));
     }
     pageServers.register(id.value(), dump);

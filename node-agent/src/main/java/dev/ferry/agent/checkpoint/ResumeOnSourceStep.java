@@ -46,7 +46,8 @@ public final class ResumeOnSourceStep {
     } catch (RuntimeException e) {
       log.warn("container {} runs on the source again, but its CPU is still capped by auto-converge: {}", id, e.getMessage());
     }
-    // The dump silenced the address here; whatever the target announced, this node answers again.
+    // The dump held new connections and silenced the address here; whatever the target announced, this node answers again.
+    containers.networking().admitNewConnections(id, resumed.record().attachment());
     containers.networking().announce(id, resumed.record().attachment());
     return resumed;
   }

@@ -60,7 +60,7 @@ final class ResumeGate implements AutoCloseable {
         """.formatted(seconds, seconds, fifo.path()));
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
     ResumeGate gate = new ResumeGate(script, fifo);
-    Thread.ofVirtual().name("resume-gate").start(() -> gate.keep(host, releaseAt, maxHold));
+    Fifo.startWriter("resume-gate", () -> gate.keep(host, releaseAt, maxHold));
     return gate;
   }
 

@@ -58,7 +58,7 @@ final class TimensFeeder implements AutoCloseable {
     Fifo staged = Fifo.create(runner, image.resolveSibling(image.getFileName() + ".ferry-fifo"));
     Files.move(staged.path(), image, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     TimensFeeder feeder = new TimensFeeder(image, recorded, Fifo.at(image));
-    Thread.ofVirtual().name("timens-feeder").start(() -> feeder.feed(host, decide));
+    Fifo.startWriter("timens-feeder", () -> feeder.feed(host, decide));
     return feeder;
   }
 

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -29,6 +30,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ContainerNetworks {
   private static final Logger log = LoggerFactory.getLogger(ContainerNetworks.class);
+
+  /** How long the application gets to accept what its listen queues hold before the freeze. */
+  private static final Duration ACCEPT_GRACE = Duration.ofMillis(250);
 
   private final ContainerNetworkConfig config;
   private final String node;
@@ -86,6 +90,68 @@ public final class ContainerNetworks {
     log.info("network namespace {} of container {} ({}, {}) built in {} ms", ns, id, a.cidr(), silent ? "silent" : "live",
         (System.nanoTime() - start) / 1_000_000);
     return namespacePath(id);
+  }
+
+  /**
+   * From just before the freeze, new connections wait: their SYNs are dropped in the container's
+   * namespace, so clients retry them (and reach the target, or the source after a rollback).
+   * Without this, the kernel keeps completing handshakes for the frozen application; CRIU cannot
+   * carry such not-yet-accepted connections (skip-in-flight) and their clients wait for an
+   * answer that never comes. Established connections are untouched. Best effort: a migration
+   * that cannot hold them is no worse than before.
+   */
+  public void holdNewConnections(ContainerId id) {
+    ProcessResult r = runner.run(newConnectionRule(id, "-I"));
+    if (!r.succeeded()) {
+      log.warn("cannot hold new connections to container {} during its dump (they may be accepted and lost): exit {}: {}",
+          id, r.exitCode(), r.stderrTail(2).strip());
+      return;
+    }
+    awaitAccepted(id);
+  }
+
+  /**
+   * Connections the kernel completed just before the hold still wait in listen queues: the
+   * application, still running, gets a moment to accept them, after which the dump carries
+   * them as established connections.
+   */
+  private void awaitAccepted(ContainerId id) {
+    long start = System.nanoTime();
+    ProcessSpec sockets = ProcessSpec.of("nsenter", "--net=" + namespacePath(id), "ss", "-Htan");
+    int waiting;
+    do {
+      ProcessResult r = runner.run(sockets);
+      if (!r.succeeded()) {
+        return;
+      }
+      waiting = ListenQueues.waiting(r.stdout());
+      if (waiting == 0) {
+        return;
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    } while (System.nanoTime() - start < ACCEPT_GRACE.toNanos());
+    log.warn("container {} left {} connection(s) unaccepted for {} ms after new ones were held: the dump leaves them behind",
+        id, waiting, ACCEPT_GRACE.toMillis());
+  }
+
+  /** New connections reach the container again (a rollback). Idempotent: removes every copy of the rule. */
+  public void admitNewConnections(ContainerId id) {
+    if (!Files.exists(namespacePath(id))) {
+      return;
+    }
+    for (int i = 0; i < 8 && runner.run(newConnectionRule(id, "-D")).succeeded(); i++) {
+      log.debug("new connections to container {} admitted again", id);
+    }
+  }
+
+  private ProcessSpec newConnectionRule(ContainerId id, String op) {
+    return ProcessSpec.of("nsenter", "--net=" + namespacePath(id), "iptables", "-w", op, "INPUT", "-p", "tcp", "--syn",
+        "-m", "comment", "--comment", "ferry: held during the dump", "-j", "DROP");
   }
 
   /** Stops the namespace from answering: the container is frozen, dumped, or runs elsewhere now. */

@@ -54,6 +54,15 @@ public final class Networking {
     return a.map(x -> require(id, x).namespacePath(id)).orElse(null);
   }
 
+  /** New connections wait from here until the container runs again (see {@link ContainerNetworks#holdNewConnections}). */
+  public void holdNewConnections(ContainerId id, Optional<Attachment> a) {
+    a.ifPresent(x -> require(id, x).holdNewConnections(id));
+  }
+
+  public void admitNewConnections(ContainerId id, Optional<Attachment> a) {
+    a.ifPresent(x -> require(id, x).admitNewConnections(id));
+  }
+
   public void silence(ContainerId id, Optional<Attachment> a) {
     a.ifPresent(x -> require(id, x).silence(id, x));
   }

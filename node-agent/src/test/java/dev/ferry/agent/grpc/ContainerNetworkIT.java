@@ -132,6 +132,37 @@ class ContainerNetworkIT {
     }
   }
 
+  /**
+   * Clients that keep opening new connections while the container is dumped: each connection
+   * the kernel completes for the frozen application must be answered, on the target. Before
+   * the agent held new connections during the dump, some were accepted into the listen queue,
+   * left behind by CRIU (skip-in-flight) and their clients waited for an echo that never came.
+   */
+  @Test
+  void connectionsOpenedDuringTheDumpAreAnsweredOrNeverAccepted() throws Exception {
+    a.stub().createContainer(echoServer("busy"));
+    try (Client warm = Client.connect(ADDRESS, PORT)) {
+      assertThat(warm.echo("up")).isEqualTo("up");
+    }
+    try (ConnectLoop loop = ConnectLoop.start(ADDRESS, PORT, 4)) {
+      await("connections flowing").atMost(Timing.seconds(10)).until(() -> loop.answered() >= 20);
+      var dump = a.stub().dump(DumpRequest.newBuilder().setMigration(migration("n4", 1)).setContainerId("busy")
+          .setTcpEstablished(true).build());
+      var slot = b.stub().prepareRestore(PrepareRestoreRequest.newBuilder().setMigration(migration("n4", 1))
+          .setContainerId("busy").setSourceNode("neta").setExpectedBytes(dump.getImageBytes()).build());
+      a.sendTo(b, "n4", "busy", dump.getImageId(), slot.getTransferToken());
+      b.stub().restore(RestoreRequest.newBuilder().setMigration(migration("n4", 1)).setContainerId("busy")
+          .setImageId(slot.getImageId()).setTcpEstablished(true).build());
+      long afterRestore = loop.answered();
+      await("new connections answered on the target").atMost(Timing.seconds(20)).until(() -> loop.answered() >= afterRestore + 20);
+      loop.stop();
+      log.info("connections during the dump: {} answered, {} not connected (retried), {} accepted and lost",
+          loop.answered(), loop.notConnected(), loop.lost());
+      assertThat(loop.lost()).as("connections accepted for the frozen container and never answered: %s", loop.lostDetail())
+          .isZero();
+    }
+  }
+
   /** A migration that drops connections (close_tcp_connections) closes them instead of being refused. */
   @Test
   void droppedConnectionsAreClosedAndTheServiceStaysReachable() throws Exception {
@@ -196,6 +227,78 @@ class ContainerNetworkIT {
 
   private static void runChecked(String... argv) {
     AgentHarness.RUNNER.runChecked(ProcessSpec.of(argv));
+  }
+
+  /**
+   * Loops that each open a connection (1 s to connect), send a line, wait up to 15 s for its
+   * echo and close: an echo counts as answered, a failed connect as not connected (the client
+   * retries), a connection whose echo never comes as lost.
+   */
+  private static final class ConnectLoop implements AutoCloseable {
+    private final java.util.concurrent.atomic.AtomicLong answered = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong notConnected = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.Queue<String> lost = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final List<Thread> threads = new java.util.ArrayList<>();
+    private volatile boolean running = true;
+
+    static ConnectLoop start(String host, int port, int loops) {
+      ConnectLoop l = new ConnectLoop();
+      for (int i = 0; i < loops; i++) {
+        l.threads.add(Thread.ofVirtual().start(() -> l.run(host, port)));
+      }
+      return l;
+    }
+
+    private void run(String host, int port) {
+      while (running) {
+        try (Socket s = new Socket()) {
+          try {
+            s.connect(new InetSocketAddress(host, port), 1000);
+          } catch (IOException e) {
+            notConnected.incrementAndGet();
+            continue;
+          }
+          s.setSoTimeout(15_000);
+          s.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+          String echo = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+          if ("ping".equals(echo)) {
+            answered.incrementAndGet();
+          } else {
+            lost.add(s.getLocalPort() + ": " + echo);
+          }
+        } catch (IOException e) {
+          lost.add(e.toString());
+        }
+      }
+    }
+
+    long answered() {
+      return answered.get();
+    }
+
+    long notConnected() {
+      return notConnected.get();
+    }
+
+    long lost() {
+      return lost.size();
+    }
+
+    String lostDetail() {
+      return lost.stream().limit(5).toList().toString();
+    }
+
+    void stop() throws InterruptedException {
+      running = false;
+      for (Thread t : threads) {
+        t.join();
+      }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop();
+    }
   }
 
   /** One TCP connection that sends a line and reads its echo. */

@@ -93,7 +93,7 @@ class AgentGateIT {
 
   @Test
   void onlyTheCoordinatorCommandsTheAgent() {
-    assertThat(NodeAgentGrpc.newBlockingStub(as(Identity.coordinator())).listContainers(ListContainersRequest.getDefaultInstance())
+    assertThat(NodeAgentGrpc.newBlockingStub(as(Identity.coordinator())).withDeadlineAfter(20, TimeUnit.SECONDS).listContainers(ListContainersRequest.getDefaultInstance())
         .getContainersCount()).isZero();
     for (Identity stranger : List.of(Identity.node("nodeA"), Identity.operator("alice"), Identity.viewer("bob"))) {
       assertThatThrownBy(() -> NodeAgentGrpc.newBlockingStub(as(stranger)).dump(DumpRequest.newBuilder().setContainerId("ct42").build()))

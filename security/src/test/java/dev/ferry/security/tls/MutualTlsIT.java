@@ -112,7 +112,13 @@ class MutualTlsIT {
     assertThatThrownBy(() -> node.dump(DumpRequest.newBuilder().setContainerId("ct42").build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
-    var coordinator = NodeAgentGrpc.newBlockingStub(as(pki.issue(Identity.coordinator(), "coord")));
+    var undated = NodeAgentGrpc.newBlockingStub(as(pki.issue(Identity.coordinator(), "coord")));
+    assertThatThrownBy(() -> undated.dump(DumpRequest.newBuilder().setContainerId("ct42").build()))
+        .as("an agent command without a deadline").isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+          assertThat(e.getStatus().getDescription()).startsWith("ferry.v1.NodeAgent/Dump needs a deadline");
+        });
+    var coordinator = undated.withDeadlineAfter(20, TimeUnit.SECONDS);
     assertThat(coordinator.dump(DumpRequest.newBuilder().setContainerId("ct42").build())).isNotNull();
   }
 
