@@ -7,19 +7,24 @@
 # Sender and receiver are separate JVMs (the agents' two ends), in the two namespaces on the link.
 #
 # Usage: deploy/bench-transfer.sh [--links loopback,1gbit] [--tls PLAIN,TLS_OPENSSL,TLS_JDK]
-#                                 [--modes auto,none,zstd1] [image MiB (1024)] [rootfs files (20000)]
+#                                 [--modes auto,none,zstd1] [--repeat N] [image MiB (1024)] [rootfs files (20000)]
 # --links takes "loopback" and/or tc rates ("1gbit", "500mbit"). Root needed (tmpfs, namespaces).
+# --repeat N runs every Ferry row N times, plaintext and TLS interleaved, and reports the median
+# (the samples are listed under the table): single samples on a 2-core machine vary by ±15%.
 # The data lives on a tmpfs mounted for the run (FERRY_BENCH_DIR=<dir> to use a disk directory
 # instead), so the numbers measure the transfer, not the file system.
+# FERRY_BENCH_JVM_OPTS adds options to the sender and receiver JVMs ({main} is replaced by their
+# class name), e.g. FERRY_BENCH_JVM_OPTS='-XX:StartFlightRecording=filename=/tmp/{main}.jfr'.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-links=loopback,1gbit tls=PLAIN,TLS_OPENSSL,TLS_JDK modes=auto,none,zstd1
+links=loopback,1gbit tls=PLAIN,TLS_OPENSSL,TLS_JDK modes=auto,none,zstd1 repeat=1
 while [[ $# -gt 0 && "$1" == --* ]]; do
   case "$1" in
     --links) links="$2"; shift 2 ;;
     --tls) tls="$2"; shift 2 ;;
     --modes) modes="$2"; shift 2 ;;
+    --repeat) repeat="$2"; shift 2 ;;
     *) echo "unknown option $1 (see the usage at the top of $0)" >&2; exit 2 ;;
   esac
 done
@@ -41,4 +46,4 @@ for m in transfer/target/test-classes transfer/target/classes proto/target/class
 done
 "$JAVA_HOME/bin/java" -Xmx512m --enable-native-access=ALL-UNNAMED \
   -cp "$(ls -d "$classes"/* | paste -sd:):$(cat "$cp_file")" \
-  dev.ferry.transfer.bench.TransferBenchmark "$work" "${1:-1024}" "${2:-20000}" "$links" "$tls" "$modes"
+  dev.ferry.transfer.bench.TransferBenchmark "$work" "${1:-1024}" "${2:-20000}" "$links" "$tls" "$modes" "$repeat"

@@ -49,8 +49,12 @@ record FerryRun(ProcessRunner runner, Path work, Path pki, Path warmUp) {
 
   private static List<String> java(Class<?> main, String... args) {
     String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-    List<String> argv = new ArrayList<>(List.of(java, "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), main.getName()));
+    List<String> argv = new ArrayList<>(List.of(java, "-Xmx512m", "--enable-native-access=ALL-UNNAMED"));
+    String extra = System.getenv().getOrDefault("FERRY_BENCH_JVM_OPTS", "").strip(); // e.g. a JFR recording per run
+    if (!extra.isEmpty()) {
+      argv.addAll(List.of(extra.replace("{main}", main.getSimpleName()).split("\\s+")));
+    }
+    argv.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     argv.addAll(List.of(args));
     return argv;
   }

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -35,6 +37,8 @@ public final class TransferBenchmark {
     List<String> links = List.of(arg(args, 3, "loopback,1gbit").split(","));
     List<Security> securities = Arrays.stream(arg(args, 4, "PLAIN,TLS_OPENSSL,TLS_JDK").split(",")).map(Security::valueOf).toList();
     List<String> compressions = List.of(arg(args, 5, "auto,none,zstd1").split(","));
+    int repeat = Integer.parseInt(arg(args, 6, "1"));
+    List<String> spreads = new ArrayList<>();
     Files.createDirectories(work);
     Path images = work.resolve("images");
     Path rootfs = work.resolve("rootfs");
@@ -69,12 +73,23 @@ public final class TransferBenchmark {
           rows.add(progress(pipes.run(where, data, name, raw, false)));
           rows.add(progress(pipes.run(where, data, name, raw, true)));
           for (String compression : compressions) {
-            // TLS rows right after their plaintext row, so a noisy neighbour hits both alike.
-            for (Security security : securities) {
-              if (security == Security.TLS_JDK && !compression.equals("none") && compressions.contains("none")) {
-                continue; // the engines are compared on the raw stream, where encryption is the largest share of the work
+            // TLS rows right after their plaintext row (and interleaved when repeated), so a noisy neighbour hits both alike.
+            Map<Security, List<Row>> samples = new LinkedHashMap<>();
+            for (int r = 0; r < repeat; r++) {
+              for (Security security : securities) {
+                if (security == Security.TLS_JDK && !compression.equals("none") && compressions.contains("none")) {
+                  continue; // the engines are compared on the raw stream, where encryption is the largest share of the work
+                }
+                samples.computeIfAbsent(security, s -> new ArrayList<>()).add(progress(ferry.run(where, data, name, raw, compression, security)));
               }
-              rows.add(progress(ferry.run(where, data, name, raw, compression, security)));
+            }
+            for (List<Row> sample : samples.values()) {
+              Row median = median(sample);
+              rows.add(median);
+              if (sample.size() > 1) {
+                spreads.add(String.format("%s %s %s (%s): median of %s MB/s", median.where(), median.data(), median.method(),
+                    median.security().label(), sample.stream().map(r -> String.format("%.0f", r.mbPerSecond())).toList()));
+              }
             }
           }
         }
@@ -85,6 +100,13 @@ public final class TransferBenchmark {
       }
     }
     new BenchTable(rows).print(System.out);
+    spreads.forEach(System.out::println);
+  }
+
+  /** The sample with the median throughput (the lower one of the middle two for an even count). */
+  private static Row median(List<Row> sample) {
+    List<Row> sorted = sample.stream().sorted(java.util.Comparator.comparingDouble(Row::mbPerSecond)).toList();
+    return sorted.get((sorted.size() - 1) / 2);
   }
 
   private static Row progress(Row row) {
