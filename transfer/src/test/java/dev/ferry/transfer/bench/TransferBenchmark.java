@@ -58,6 +58,7 @@ public final class TransferBenchmark {
     if (!Files.exists(warmUp)) {
       Files.createDirectories(warmUp);
       TreeFixtures.mixedPages(warmUp.resolve("pages.img"), 32 * MIB, 9);
+      smallFiles(warmUp.resolve("files"), 1000); // the per-file paths (headers, creates, hashes) get warm too
     }
     Path pki = BenchPki.create(work.resolve("pki"), List.of("127.0.0.1", LINK_SUBNET + ".2"));
     PipeBaseline pipes = new PipeBaseline(RUNNER, work);
