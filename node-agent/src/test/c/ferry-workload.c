@@ -12,7 +12,11 @@
  * seq continues across a checkpoint/restore (a restart would begin at 0 again); checksum is
  * the XOR of all page hashes, which changes only when the workload itself rewrites a page.
  *
- * usage: ferry-workload [-m MiB] [-d MiB/s] [-i ms] [-o heartbeat-file] [-s seed]
+ * -w keeps the rewrites within the first W MiB (a hot working set, as most services have; default:
+ * all of it). Spread over all the memory, rewrites dirty every 2 MiB transparent huge page, and the
+ * kernel tracks dirty memory per huge page: pre-copy could then never shrink a round.
+ *
+ * usage: ferry-workload [-m MiB] [-d MiB/s] [-w MiB] [-i ms] [-o heartbeat-file] [-s seed]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -87,28 +91,30 @@ static void sleep_until(int64_t mono_deadline) {
 }
 
 int main(int argc, char **argv) {
-    long mib = 64, interval_ms = 5;
+    long mib = 64, interval_ms = 5, hot_mib = 0;
     double dirty_mib_s = 1; /* fractional rates for slow machines (emulated guests) */
     const char *out = "/heartbeat.log";
     rng_state = 0x1234567ULL;
     int opt;
-    while ((opt = getopt(argc, argv, "m:d:i:o:s:")) != -1) {
+    while ((opt = getopt(argc, argv, "m:d:w:i:o:s:")) != -1) {
         switch (opt) {
         case 'm': mib = atol(optarg); break;
         case 'd': dirty_mib_s = atof(optarg); break;
+        case 'w': hot_mib = atol(optarg); break;
         case 'i': interval_ms = atol(optarg); break;
         case 'o': out = optarg; break;
         case 's': rng_state = strtoull(optarg, NULL, 0) | 1; break;
         default:
-            fprintf(stderr, "usage: %s [-m MiB] [-d MiB/s] [-i ms] [-o file] [-s seed]\n", argv[0]);
+            fprintf(stderr, "usage: %s [-m MiB] [-d MiB/s] [-w MiB] [-i ms] [-o file] [-s seed]\n", argv[0]);
             return 2;
         }
     }
-    if (mib < 1 || dirty_mib_s < 0 || interval_ms < 1) {
-        fprintf(stderr, "ferry-workload: -m must be >= 1, -d >= 0, -i >= 1\n");
+    if (mib < 1 || dirty_mib_s < 0 || interval_ms < 1 || hot_mib < 0) {
+        fprintf(stderr, "ferry-workload: -m must be >= 1, -d >= 0, -w >= 0, -i >= 1\n");
         return 2;
     }
     size_t pages = (size_t)mib * 1024 * 1024 / PAGE;
+    size_t hot_pages = hot_mib > 0 && (size_t)hot_mib * 1024 * 1024 / PAGE < pages ? (size_t)hot_mib * 1024 * 1024 / PAGE : pages;
     unsigned char *mem = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     uint64_t *hashes = calloc(pages, sizeof *hashes);
     if (mem == MAP_FAILED || !hashes) { perror("ferry-workload: allocate"); return 1; }
@@ -141,7 +147,7 @@ int main(int argc, char **argv) {
             fill_page(p);
             hashes[dirty_cursor] = hash_page(p);
             checksum ^= hashes[dirty_cursor];
-            dirty_cursor = (dirty_cursor + 7919) % pages; /* stride over the whole area */
+            dirty_cursor = (dirty_cursor + 7919) % hot_pages; /* stride over the working set */
             dirty_debt -= 1;
         }
         for (size_t k = 0; k < verify_per_tick; k++) {

@@ -56,8 +56,13 @@ public final class TestRootfs {
 
   /** The workload's command line inside the container. */
   public static java.util.List<String> workloadArgs(int memMiB, double dirtyMiBPerSecond, int intervalMs) {
+    return workloadArgs(memMiB, dirtyMiBPerSecond, 0, intervalMs);
+  }
+
+  /** @param workingSetMiB the rewrites stay within the first this many MiB; 0 for all of the memory */
+  public static java.util.List<String> workloadArgs(int memMiB, double dirtyMiBPerSecond, int workingSetMiB, int intervalMs) {
     String dirty = java.math.BigDecimal.valueOf(dirtyMiBPerSecond).stripTrailingZeros().toPlainString();
-    return java.util.List.of(WORKLOAD, "-m", Integer.toString(memMiB), "-d", dirty,
+    return java.util.List.of(WORKLOAD, "-m", Integer.toString(memMiB), "-d", dirty, "-w", Integer.toString(workingSetMiB),
         "-i", Integer.toString(intervalMs), "-o", HEARTBEAT);
   }
 }

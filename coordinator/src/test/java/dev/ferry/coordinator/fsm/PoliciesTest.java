@@ -77,6 +77,21 @@ class PoliciesTest {
     assertThat(within.stop()).isFalse();
   }
 
+  /** Seen in the stock-kernel lane: THP made every round re-copy ~94% of the memory, six rounds for nothing. */
+  @Test
+  void precopyStopsWhenTheDirtySetStopsShrinking() {
+    var stalled = PrecopyStopRule.DEFAULT.decide(List.of(round(1, 336 * MIB / 10, 2), round(2, 317 * MIB / 10, 2),
+        round(3, 318 * MIB / 10, 2)), BUDGET, 6);
+    assertThat(stalled.stop()).isTrue();
+    assertThat(stalled.converged()).isFalse();
+    assertThat(stalled.reason()).startsWith("dirty set stopped shrinking").contains("transparent huge pages");
+    var shrinking = PrecopyStopRule.DEFAULT.decide(List.of(round(1, 500 * MIB, 100), round(2, 480 * MIB, 100),
+        round(3, 300 * MIB, 100)), BUDGET, 6);
+    assertThat(shrinking.stop()).as("one slow round, then real progress").isFalse();
+    assertThat(PrecopyStopRule.DEFAULT.decide(List.of(round(1, 500 * MIB, 100), round(2, 480 * MIB, 100)), BUDGET, 6)
+        .stop()).as("two rounds say nothing yet").isFalse();
+  }
+
   @Test
   void precopyStopsAtTheRoundLimit() {
     var d = PrecopyStopRule.DEFAULT.decide(List.of(round(1, 500 * MIB, 100), round(2, 400 * MIB, 100)), BUDGET, 2);

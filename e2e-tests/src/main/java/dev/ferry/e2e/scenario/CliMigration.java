@@ -37,9 +37,15 @@ public final class CliMigration {
 
   /** As above, rewriting {@code dirtyMiBPerSecond} of its memory every second (what pre-copy has to chase). */
   public void createWorkload(String node, String containerId, int memoryMiB, double dirtyMiBPerSecond) {
+    createWorkload(node, containerId, memoryMiB, dirtyMiBPerSecond, 0);
+  }
+
+  /** As above, the rewrites staying within the first {@code workingSetMiB} (0: all of the memory). */
+  public void createWorkload(String node, String containerId, int memoryMiB, double dirtyMiBPerSecond, int workingSetMiB) {
     Path rootfs = TestRootfs.build(cluster.workDir().resolve("rootfs-" + containerId));
     cluster.agent(node).stub().createContainer(CreateContainerRequest.newBuilder().setContainerId(containerId)
-        .setRootfsPath(rootfs.toString()).addAllArgs(TestRootfs.workloadArgs(memoryMiB, dirtyMiBPerSecond, 5)).setStart(true)
+        .setRootfsPath(rootfs.toString()).addAllArgs(TestRootfs.workloadArgs(memoryMiB, dirtyMiBPerSecond, workingSetMiB, 5))
+        .setStart(true)
         .setLimits(dev.ferry.proto.v1.ResourceLimits.newBuilder().setMemoryLimitBytes((long) (memoryMiB + 64) << 20)).build());
     Path hb = heartbeats(cluster.agent(node), containerId);
     await("workload " + containerId + " verified its memory").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
