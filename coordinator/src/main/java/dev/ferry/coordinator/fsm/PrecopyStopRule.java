@@ -37,12 +37,14 @@ public record PrecopyStopRule(Duration fixedCost, double growthLimit, double min
             + last.dirtyBytes() + " bytes) in round " + last.round() + ": not converging");
       }
     }
-    if (rounds.size() >= 3 && barelyShrank(rounds.get(rounds.size() - 3), rounds.get(rounds.size() - 2))
-        && barelyShrank(rounds.get(rounds.size() - 2), last)) {
-      return new StopDecision(true, false, "dirty set stopped shrinking (" + rounds.get(rounds.size() - 3).dirtyBytes()
-          + " -> " + rounds.get(rounds.size() - 2).dirtyBytes() + " -> " + last.dirtyBytes() + " bytes): more rounds will "
-          + "not converge (writes spread over all its memory, or transparent huge pages: dirty memory is then tracked "
-          + "per 2 MiB page)");
+    if (rounds.size() >= 3) {
+      PrecopyRound older = rounds.get(rounds.size() - 3);
+      PrecopyRound prev = rounds.get(rounds.size() - 2);
+      if (barelyShrank(older, prev) && barelyShrank(prev, last)) {
+        return new StopDecision(true, false, "dirty set stopped shrinking (" + older.dirtyBytes() + " -> "
+            + prev.dirtyBytes() + " -> " + last.dirtyBytes() + " bytes): more rounds will not converge (writes spread "
+            + "over all its memory, or transparent huge pages: dirty memory is then tracked per 2 MiB page)");
+      }
     }
     if (rounds.size() >= maxRounds) {
       return new StopDecision(true, false, "reached the limit of " + maxRounds + " rounds; estimated final dump "

@@ -117,7 +117,7 @@ public final class ContainerNetworks {
    */
   private void awaitAccepted(ContainerId id) {
     long start = System.nanoTime();
-    ProcessSpec sockets = ProcessSpec.of("nsenter", "--net=" + namespacePath(id), "ss", "-Htan");
+    ProcessSpec sockets = inNamespace(id, "ss", "-Htan");
     int waiting;
     do {
       ProcessResult r = runner.run(sockets);
@@ -144,14 +144,25 @@ public final class ContainerNetworks {
     if (!Files.exists(namespacePath(id))) {
       return;
     }
-    for (int i = 0; i < 8 && runner.run(newConnectionRule(id, "-D")).succeeded(); i++) {
+    int removed = 0;
+    while (removed < 8 && runner.run(newConnectionRule(id, "-D")).succeeded()) {
+      removed++;
+    }
+    if (removed > 0) {
       log.debug("new connections to container {} admitted again", id);
     }
   }
 
   private ProcessSpec newConnectionRule(ContainerId id, String op) {
-    return ProcessSpec.of("nsenter", "--net=" + namespacePath(id), "iptables", "-w", op, "INPUT", "-p", "tcp", "--syn",
+    return inNamespace(id, "iptables", "-w", op, "INPUT", "-p", "tcp", "--syn",
         "-m", "comment", "--comment", "ferry: held during the dump", "-j", "DROP");
+  }
+
+  /** {@code argv} run inside the container's network namespace. */
+  private ProcessSpec inNamespace(ContainerId id, String... argv) {
+    List<String> all = new ArrayList<>(List.of("nsenter", "--net=" + namespacePath(id)));
+    all.addAll(List.of(argv));
+    return ProcessSpec.of(all);
   }
 
   /** Stops the namespace from answering: the container is frozen, dumped, or runs elsewhere now. */
@@ -166,7 +177,7 @@ public final class ContainerNetworks {
   /** The address lives here now: veth up, neighbours and switches told, the routed fabric's hook run. */
   public void announce(ContainerId id, Attachment a) {
     ip("link", "set", hostVethName(id), "up");
-    ProcessResult arp = runner.run(ProcessSpec.of("nsenter", "--net=" + namespacePath(id), busybox.toString(),
+    ProcessResult arp = runner.run(inNamespace(id, busybox.toString(),
         "arping", "-U", "-c", "1", "-I", "eth0", "-s", a.address(), a.address()));
     if (!arp.succeeded()) {
       log.warn("gratuitous ARP for {} of container {} failed (neighbours learn it on their next ARP): {}",
