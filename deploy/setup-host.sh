@@ -85,8 +85,8 @@ if ! lane_ok; then
     if [[ "$codename" == bookworm ]]; then apt_install -t trixie virtme-ng qemu-system-x86 virtiofsd udev
     else apt_install virtme-ng qemu-system-x86 virtiofsd udev; fi ) || true
 fi
-# Not fatal: the lane is opt-in (-Pstock-kernel-lane); everything else works without it.
-lane_ok || log "warning: the stock-kernel lane cannot run here (needs a Debian kernel in /boot, vng, virtiofsd, udev)"
+# The lane is part of the suite (e2e-tests' StockKernelLaneIT): without its packages the suite cannot pass.
+lane_ok || die "the stock-kernel lane cannot run here: it needs a Debian kernel in /boot, vng, virtiofsd, udev and unzip."
 
 # JDK 25: a preinstalled Temurin 25 is used as is; otherwise Debian's OpenJDK 25.
 java25() { for j in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64; do [[ -x $j/bin/javac ]] && { echo "$j"; return 0; }; done; return 1; }

@@ -6,6 +6,7 @@
 # the guest write only below the paths it overlays, and this one is its only window on the host).
 #
 # usage: FERRY_LANE_CLASSPATH=<jars only: e2e-tests' jar and target/lib> deploy/stock-kernel-lane.sh OUT_DIR
+# FERRY_LANE_BASELINE=1 also moves the pre-copy workload with stop-and-copy first (the blackout to compare with).
 # (StockKernelLaneIT sets the classpath; setup-host.sh installs the kernel, virtme-ng and qemu.)
 set -euo pipefail
 
@@ -13,6 +14,9 @@ out=${1:?usage: stock-kernel-lane.sh OUT_DIR}
 classpath=${FERRY_LANE_CLASSPATH:?set FERRY_LANE_CLASSPATH to the e2e tests classpath}
 java=${FERRY_LANE_JAVA:-${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java}
 memory=${FERRY_LANE_MEMORY:-6G}
+# QEMU's default model. "max" (every extension TCG emulates: SSE4.2, AVX2, SHA...) made the lane slower
+# here, not faster: the cluster came up in 176 s instead of 129-151 s, a 16 MiB dump took 43 s instead of 27 s.
+cpu=${FERRY_LANE_CPU:-qemu64}
 kernel=${FERRY_LANE_KERNEL:-$(ls /boot/vmlinuz-*-amd64 2>/dev/null | sort -V | tail -n 1)}
 
 [[ -n "$kernel" && -r "$kernel" ]] || { echo "stock-kernel-lane: no Debian kernel in /boot (deploy/setup-host.sh installs linux-image-amd64)" >&2; exit 2; }
@@ -59,15 +63,15 @@ sysctl -qw fs.pipe-max-size=67108864   # lazy pages splice big pipes
 export JAVA_TOOL_OPTIONS="-XX:SharedArchiveFile=$cds -Xshare:auto -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
 export FERRY_LANE_LOGGING=1
 exec "$java" -Xlog:cds=info:file=$window/lane-cds.log -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx512m \\
-  --enable-native-access=ALL-UNNAMED -cp "\$(cat "$window/classpath")" dev.ferry.e2e.lane.StockKernelLane "$window"
+  --enable-native-access=ALL-UNNAMED -cp "\$(cat "$window/classpath")" dev.ferry.e2e.lane.StockKernelLane "$window" ${FERRY_LANE_BASELINE:+--with-baseline}
 GUEST
 chmod +x "$window/guest.sh"
 
-echo "stock-kernel-lane: booting $(basename "$kernel") under emulation (no KVM), ${memory} memory"
+echo "stock-kernel-lane: booting $(basename "$kernel") under emulation (no KVM, CPU model $cpu), ${memory} memory"
 cd "$window"   # virtme-ng accepts --rwdir only below the directory it starts in
 # The CPU time qemu got says how loaded this machine was: on an idle one the two emulated CPUs
 # get two cores, so wall time / (CPU time / wall time / 2) estimates the lane's idle duration.
 TIMEFORMAT="stock-kernel-lane: guest ran %R s wall; qemu and virtiofsd used %U s user + %S s system CPU"
-{ time vng --disable-kvm --run "$kernel" --user root --memory "$memory" --cpus 2 --rwdir "$window" -- "$window/guest.sh"; } 2>&1
+{ time vng --disable-kvm --run "$kernel" --user root --memory "$memory" --cpus 2 --qemu-opts="-cpu $cpu" --rwdir "$window" -- "$window/guest.sh"; } 2>&1
 mapped=$(grep -c 'Mapped static' "$window/lane-cds.log" 2>/dev/null || true)
 echo "stock-kernel-lane: class-data archive in the guest: ${mapped:-0} regions mapped (0: not used, see lane-cds.log)"

@@ -60,19 +60,22 @@ public final class LocalCluster implements Cluster, AutoCloseable {
       c.network.create(nodes);
       c.pki = mode.plaintext() ? ClusterPki.plaintext(workDir.resolve("pki")) : ClusterPki.at(workDir.resolve("pki"));
       String bridge = c.network.bridgeAddress();
+      String coordinatorAddress = bridge + ":7070";
+      // Agents first: a JVM start and the CRIU capability trials are the slowest part of a cluster's start
+      // (minutes under emulation), and they need neither etcd nor the coordinator, whom they retry.
+      for (String node : nodes) {
+        c.agents.put(node, new AgentNode(c.runner, c.network, node, workDir.resolve(node).resolve("state"),
+            coordinatorAddress, c.pki, observe.args(c.network.host(node).address(), bridge), mode.registerInterval()).start());
+      }
       if (mode.plaintext()) {
-        c.etcd = EmbeddedEtcd.start(c.runner, workDir.resolve("etcd"), Duration.ofSeconds(30));
+        c.etcd = EmbeddedEtcd.start(c.runner, workDir.resolve("etcd"), readyTimeout); // its start shares the CPU with the agents'
       } else { // etcd serves https only to certificates of the cluster CA; the coordinator's own is its client certificate
         var etcdTls = new EtcdServerTls(c.pki.files(Identity.etcd("local")),
             new ClientTls(c.pki.files(Identity.coordinator(), bridge)));
-        c.etcd = EmbeddedEtcd.start(c.runner, workDir.resolve("etcd"), Duration.ofSeconds(30), etcdTls);
+        c.etcd = EmbeddedEtcd.start(c.runner, workDir.resolve("etcd"), readyTimeout, etcdTls);
       }
-      c.coordinator = new CoordinatorNode(c.runner, bridge + ":7070", c.etcd.endpoint(),
-          workDir.resolve("coordinator.log"), c.pki, observe.args(bridge, bridge), mode).start();
-      for (String node : nodes) {
-        c.agents.put(node, new AgentNode(c.runner, c.network, node, workDir.resolve(node).resolve("state"),
-            c.coordinator.address(), c.pki, observe.args(c.network.host(node).address(), bridge), mode.registerInterval()).start());
-      }
+      c.coordinator = new CoordinatorNode(c.runner, coordinatorAddress, c.etcd.endpoint(), workDir.resolve("coordinator.log"), c.pki,
+          observe.args(bridge, bridge), mode).start();
       c.awaitNodesReady(readyTimeout);
       return c;
     } catch (RuntimeException e) {

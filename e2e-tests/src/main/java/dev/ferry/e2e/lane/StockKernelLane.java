@@ -24,17 +24,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The stock-kernel lane, run INSIDE a guest booted on Debian's own kernel (deploy/stock-kernel-lane.sh),
- * where dirty-page tracking and CRIU's lazy pages work: etcd, a coordinator and two agents, then the
- * same workload moved with stop-and-copy (the baseline), pre-copy, and post-copy at two memory sizes.
+ * where dirty-page tracking and CRIU's lazy pages work: etcd, a coordinator and two agents, then a
+ * workload moved with pre-copy, and post-copy at two memory sizes. With {@code --with-baseline} the
+ * same pre-copy workload is first moved with stop-and-copy, the blackout pre-copy is compared with
+ * (two minutes more under emulation: CI's run leaves it out and judges the final dump against the
+ * first, full, round instead).
  * Each migration's record goes to {@code OUT/<name>.json} and the invariant verdict (one running copy,
  * memory checksums, clocks) to {@code OUT/<name>.verdict}; the host's StockKernelLaneIT judges them.
  */
 public final class StockKernelLane {
   /**
    * Memory rewritten per second by the pre-copy workload: what the rounds chase. Sizes are small
-   * because every CPU cycle is emulated (the workload also re-verifies its whole memory every 2 s);
-   * the ratios the lane asserts do not depend on them: 1/32 of the memory dirtied per second, and
-   * four times the memory for post-copy.
+   * because every CPU cycle is emulated (the workload also re-verifies its whole memory every 2 s;
+   * the lane must finish in CI's 10 minutes); the ratios the lane asserts do not depend on them: a
+   * pre-copy's final dump against a full one, and four times the memory for post-copy.
    */
   static final double DIRTY_MIB_PER_SECOND = 1;
   /**
@@ -45,11 +48,11 @@ public final class StockKernelLane {
   /**
    * ...within a hot working set of 2 MiB. Debian's kernel backs the workload with transparent huge
    * pages and tracks dirty memory per 2 MiB page: rewrites spread over all 32 MiB made every round
-   * re-copy ~94% of it (7,750 of 8,222 pages, six rounds, seen here); a service's hot set is smaller.
+   * re-copy ~94% of it (7,750 of 8,222 pages, six rounds, seen here at 32 MiB); a service's hot set is smaller.
    */
   static final int PRECOPY_WORKING_SET_MIB = 2;
-  static final int PRECOPY_MIB = 32;
-  static final int POSTCOPY_SMALL_MIB = 16;
+  static final int PRECOPY_MIB = 16;
+  static final int POSTCOPY_SMALL_MIB = 8;
   static final int POSTCOPY_BIG_MIB = 4 * POSTCOPY_SMALL_MIB;
   static final Duration PRECOPY_BUDGET = Duration.ofMillis(300);
   static final int MAX_ROUNDS = 6;
@@ -70,6 +73,7 @@ public final class StockKernelLane {
 
   public static void main(String[] args) throws IOException {
     Path out = Path.of(args[0]);
+    boolean baseline = args.length > 1 && args[1].equals("--with-baseline");
     Files.createDirectories(out);
     Path work = Files.createTempDirectory("ferry-lane");
     long start = System.nanoTime();
@@ -80,7 +84,9 @@ public final class StockKernelLane {
         dev.ferry.e2e.cluster.ObserveFlags.NONE, dev.ferry.e2e.cluster.ClusterMode.LEAN)) {
       log("cluster up in %d s (etcd, coordinator, two agents; kernel %s)", seconds(start), kernel());
       StockKernelLane lane = new StockKernelLane(cluster, out);
-      lane.run("stopcopy", PRECOPY_MIB, DIRTY_MIB_PER_SECOND, 0, Strategy.STRATEGY_STOPCOPY);
+      if (baseline) {
+        lane.run("stopcopy", PRECOPY_MIB, PRECOPY_DIRTY_MIB_PER_SECOND, PRECOPY_WORKING_SET_MIB, Strategy.STRATEGY_STOPCOPY);
+      }
       lane.run("precopy", PRECOPY_MIB, PRECOPY_DIRTY_MIB_PER_SECOND, PRECOPY_WORKING_SET_MIB, Strategy.STRATEGY_PRECOPY);
       lane.run("postcopy-small", POSTCOPY_SMALL_MIB, DIRTY_MIB_PER_SECOND, 0, Strategy.STRATEGY_POSTCOPY);
       lane.run("postcopy-big", POSTCOPY_BIG_MIB, DIRTY_MIB_PER_SECOND, 0, Strategy.STRATEGY_POSTCOPY);

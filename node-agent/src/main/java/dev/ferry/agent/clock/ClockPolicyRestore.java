@@ -188,11 +188,12 @@ public final class ClockPolicyRestore {
         log.info("clock policy {}{}: blackout {} ms; container jumps monotonic {} ms, boottime {} ms, realtime {} ms; "
                 + "record lag {} ms, CRIU read the image {} ms after the freeze ({} ms after the restore was prepared) "
                 + "and set the offsets {} ms later, "
-                + "pre-resume reached {} ms after that (hold {} ms), resumed {} ms after the offsets",
+                + "pre-resume reached {} ms after that (hold {} ms), resumed {} ms after the offsets ({} ms after the release)",
             policy, why == null ? "" : " (fallback)", ms(blackout), ms(mono), ms(boot), ms(realtime), ms(freeze.recordLag()),
             handedAt == 0 ? "?" : ms(Duration.ofNanos(handedAt - freezeMono)),
             handedAt == 0 ? "?" : ms(Duration.ofNanos(handedAt - preparedAt)), handedAt == 0 ? "?" : ms(Duration.ofNanos(offsetsSet - handedAt)),
-            passage.map(p -> ms(Duration.ofNanos(p.reached() - offsetsSet))).orElse("?"), ms(hold), ms(untilResume));
+            passage.map(p -> ms(Duration.ofNanos(p.reached() - offsetsSet))).orElse("?"), ms(hold), ms(untilResume),
+            passage.map(p -> ms(Duration.ofNanos(resumed - p.released()))).orElse("?"));
         return new ClockJumps(policy, mono, boot, realtime, blackout, why);
       } catch (RuntimeException e) {
         log.warn("could not measure the clock jumps of the restore in {}: {}", work, e.getMessage());

@@ -19,9 +19,9 @@ import java.util.function.LongUnaryOperator;
 /**
  * Holds a restore's tasks just before they resume. CRIU runs an action script (written into the
  * migration's work dir, named in the CRIU configuration) at every restore stage; at
- * {@code pre-resume} the script reads a FIFO until the agent closes it. The script gives up after
- * {@code maxHold} and lets the restore go on, so a gate the agent never opens only costs time;
- * it always exits 0, so the gate never fails a restore.
+ * {@code pre-resume} the script waits for one byte on a FIFO, which the agent writes at the
+ * release instant. The script gives up after {@code maxHold} and lets the restore go on, so a gate
+ * the agent never opens only costs time; it always exits 0, so the gate never fails a restore.
  */
 final class ResumeGate implements AutoCloseable {
   static final String SCRIPT = "ferry-resume-gate.sh";
@@ -52,10 +52,12 @@ final class ResumeGate implements AutoCloseable {
     Path script = work.resolve(SCRIPT);
     long seconds = Math.max(1, maxHold.toSeconds() + (maxHold.toNanosPart() > 0 ? 1 : 0));
     Files.writeString(script, """
-        #!/bin/sh
-        # Ferry: at pre-resume, wait until the agent closes the gate (the clock policy's hold), %d s at most.
+        #!/bin/bash
+        # Ferry: at pre-resume, wait for the agent's byte (the clock policy's hold), %d s at most.
+        # bash's own read, on the FIFO opened read-write (an open that does not wait for the agent):
+        # the release is one write and one exit, no child processes (timeout and cat) to end first.
         [ "$CRTOOLS_SCRIPT_ACTION" = pre-resume ] || exit 0
-        timeout %d cat '%s' >/dev/null 2>&1
+        read -r -n 1 -t %d _ <> '%s'
         exit 0
         """.formatted(seconds, seconds, fifo.path()));
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
@@ -69,8 +71,8 @@ final class ResumeGate implements AutoCloseable {
   }
 
   private void keep(HostClock host, LongUnaryOperator releaseAt, Duration maxHold) {
-    // Opening the write end blocks until the script opens the read end: the restore reached pre-resume.
-    try (OutputStream ignored = new FileOutputStream(fifo.path().toFile())) {
+    // Opening the write end blocks until the script opens the FIFO: the restore reached pre-resume.
+    try (OutputStream out = new FileOutputStream(fifo.path().toFile())) {
       long reached = host.monotonicNanos();
       if (closed) {
         throw new IOException("the restore ended without reaching pre-resume");
@@ -88,7 +90,9 @@ final class ResumeGate implements AutoCloseable {
       while (host.monotonicNanos() < release) {
         Thread.onSpinWait();
       }
-      passage.complete(new Passage(reached, host.monotonicNanos()));
+      long released = host.monotonicNanos();
+      out.write('r');
+      passage.complete(new Passage(reached, released));
     } catch (IOException | RuntimeException e) {
       passage.completeExceptionally(e);
     }

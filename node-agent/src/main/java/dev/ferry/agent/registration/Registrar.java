@@ -51,17 +51,26 @@ public final class Registrar implements AutoCloseable {
     return interval.compareTo(CALL_DEADLINE_FLOOR) > 0 ? interval : CALL_DEADLINE_FLOOR;
   }
 
+  private CoordinatorGrpc.CoordinatorBlockingStub withDeadline() {
+    return coordinator.withDeadlineAfter(callDeadline().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   private void run() {
     boolean registered = false;
     String lastProblem = "";
     while (running) {
       try {
-        coordinator.withDeadlineAfter(callDeadline().toMillis(), TimeUnit.MILLISECONDS).registerNode(RegisterNodeRequest.newBuilder().setNode(steps.node()).setAddress(advertisedAddress)
+        // Each request is built before its deadline starts: building one waits for the capability
+        // probe (real CRIU runs, ~40 s under emulation) or lists containers, and a deadline taken
+        // first was spent before the call began (DEADLINE_EXCEEDED "ClientCall started after ...").
+        RegisterNodeRequest registration = RegisterNodeRequest.newBuilder().setNode(steps.node()).setAddress(advertisedAddress)
             .setCapabilities(map.capabilities(steps.capabilities().get(false)).toBuilder().setAgentAddress(advertisedAddress)
                 .setContainerNetwork(steps.containers().networking().network()))
-            .build());
-        coordinator.withDeadlineAfter(callDeadline().toMillis(), TimeUnit.MILLISECONDS).reportContainers(ReportContainersRequest.newBuilder().setNode(steps.node())
-            .addAllContainers(steps.containers().list().stream().map(map::container).toList()).build());
+            .build();
+        withDeadline().registerNode(registration);
+        ReportContainersRequest report = ReportContainersRequest.newBuilder().setNode(steps.node())
+            .addAllContainers(steps.containers().list().stream().map(map::container).toList()).build();
+        withDeadline().reportContainers(report);
         if (!registered) {
           log.info("node {} registered with the coordinator as {}", steps.node(), advertisedAddress);
           registered = true;
