@@ -56,6 +56,8 @@ final class ResumeGate implements AutoCloseable {
         # Ferry: at pre-resume, wait for the agent's byte (the clock policy's hold), %d s at most.
         # bash's own read, on the FIFO opened read-write (an open that does not wait for the agent):
         # the release is one write and one exit, no child processes (timeout and cat) to end first.
+        # CRIU runs it as `sh -c PATH` (the #! line decides); run as `sh PATH` it starts bash itself.
+        [ -n "$BASH_VERSION" ] || exec /bin/bash "$0" "$@"
         [ "$CRTOOLS_SCRIPT_ACTION" = pre-resume ] || exit 0
         read -r -n 1 -t %d _ <> '%s'
         exit 0

@@ -62,8 +62,9 @@ class ResumeGateIT {
     }
   }
 
+  /** As CRIU runs action scripts: {@code sh -c PATH}. */
   private static ProcessResult runScript(ResumeGate gate, String action) {
-    return RUNNER.run(ProcessSpec.of("sh", gate.script().toString()).withEnv(Map.of("CRTOOLS_SCRIPT_ACTION", action))
+    return RUNNER.run(ProcessSpec.of("sh", "-c", gate.script().toString()).withEnv(Map.of("CRTOOLS_SCRIPT_ACTION", action))
         .withTimeout(Duration.ofSeconds(30)));
   }
 }
