@@ -18,7 +18,9 @@ import org.testcontainers.utility.MountableFile;
 
 /**
  * Ferry's HA control plane in containers, from the images deploy/images/build.sh made: three
- * etcd members and two coordinators on one Docker network, as deploy/compose.yaml describes.
+ * etcd members and two coordinators on one Docker network, as deploy/compose.yaml describes. etcd
+ * speaks mutual TLS to its clients and to its peers, with certificates of the cluster CA, and the
+ * coordinators reach it with their own certificate (their default for {@code https://} endpoints).
  * Members and coordinators can be killed and started again, as crashes and repairs would.
  */
 final class ControlPlane implements AutoCloseable {
@@ -40,30 +42,56 @@ final class ControlPlane implements AutoCloseable {
     return "coordinator-" + i;
   }
 
-  /** Coordinators serve and dial mutual TLS with {@code tls} (issued for every name and address they are reached on). */
-  static ControlPlane start(int members, int coordinatorCount, Duration nodeLeaseTtl, TlsFiles tls, String suite,
-      String imageTag) {
+  /** Where the etcd image's process finds its member certificate, key and the cluster CA. */
+  private static final String ETCD_TLS_DIR = "/etc/etcd/tls/";
+
+  /** Network alias of etcd member {@code i} (1-based): a DNS name the members' certificate carries. */
+  static String etcdName(int i) {
+    return "etcd-" + i;
+  }
+
+  /**
+   * @param tls     the coordinators' certificate: they serve and dial mutual TLS with it (issued for every name and
+   *                address they are reached on), etcd included
+   * @param etcdTls the members' certificate (every {@link #etcdName}), for clients and peers alike
+   */
+  static ControlPlane start(int members, int coordinatorCount, Duration nodeLeaseTtl, TlsFiles tls, TlsFiles etcdTls,
+      String suite, String imageTag) {
     ControlPlane c = new ControlPlane();
     try {
-      String cluster = IntStream.rangeClosed(1, members).mapToObj(i -> "etcd-" + i + "=http://etcd-" + i + ":2380")
+      String cluster = IntStream.rangeClosed(1, members).mapToObj(i -> etcdName(i) + "=https://" + etcdName(i) + ":2380")
           .collect(Collectors.joining(","));
       for (int i = 1; i <= members; i++) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+            "ETCD_NAME", etcdName(i),
+            "ETCD_INITIAL_CLUSTER", cluster,
+            "ETCD_INITIAL_CLUSTER_STATE", "new",
+            "ETCD_INITIAL_CLUSTER_TOKEN", "ferry-ha",
+            "ETCD_LISTEN_CLIENT_URLS", "https://0.0.0.0:2379",
+            "ETCD_LISTEN_PEER_URLS", "https://0.0.0.0:2380",
+            "ETCD_ADVERTISE_CLIENT_URLS", "https://" + etcdName(i) + ":2379",
+            "ETCD_INITIAL_ADVERTISE_PEER_URLS", "https://" + etcdName(i) + ":2380"));
+        // Clients and peers alike must show a certificate of the cluster CA.
+        env.putAll(Map.of(
+            "ETCD_CERT_FILE", ETCD_TLS_DIR + "member.crt",
+            "ETCD_KEY_FILE", ETCD_TLS_DIR + "member.key",
+            "ETCD_TRUSTED_CA_FILE", ETCD_TLS_DIR + "ca.crt",
+            "ETCD_CLIENT_CERT_AUTH", "true",
+            "ETCD_PEER_CERT_FILE", ETCD_TLS_DIR + "member.crt",
+            "ETCD_PEER_KEY_FILE", ETCD_TLS_DIR + "member.key",
+            "ETCD_PEER_TRUSTED_CA_FILE", ETCD_TLS_DIR + "ca.crt",
+            "ETCD_PEER_CLIENT_CERT_AUTH", "true"));
         c.etcd.add(new GenericContainer<>(DockerImageName.parse("ferry/etcd:" + imageTag)).withNetwork(c.network)
-            .withNetworkAliases("etcd-" + i).withLabel(LABEL, "etcd").withLabel(SUITE_LABEL, suite).withEnv(Map.of(
-                "ETCD_NAME", "etcd-" + i,
-                "ETCD_INITIAL_CLUSTER", cluster,
-                "ETCD_INITIAL_CLUSTER_STATE", "new",
-                "ETCD_INITIAL_CLUSTER_TOKEN", "ferry-ha",
-                "ETCD_LISTEN_CLIENT_URLS", "http://0.0.0.0:2379",
-                "ETCD_LISTEN_PEER_URLS", "http://0.0.0.0:2380",
-                "ETCD_ADVERTISE_CLIENT_URLS", "http://etcd-" + i + ":2379",
-                "ETCD_INITIAL_ADVERTISE_PEER_URLS", "http://etcd-" + i + ":2380"))
+            .withNetworkAliases(etcdName(i)).withLabel(LABEL, "etcd").withLabel(SUITE_LABEL, suite).withEnv(env)
+            .withCopyFileToContainer(MountableFile.forHostPath(etcdTls.certificate(), 0444), ETCD_TLS_DIR + "member.crt")
+            .withCopyFileToContainer(MountableFile.forHostPath(etcdTls.key(), 0400), ETCD_TLS_DIR + "member.key")
+            .withCopyFileToContainer(MountableFile.forHostPath(etcdTls.ca(), 0444), ETCD_TLS_DIR + "ca.crt")
             .waitingFor(Wait.forLogMessage(".*ready to serve client requests.*", 1)
                 .withStartupTimeout(Duration.ofSeconds(60))));
       }
       // Members wait for each other before serving: they must start together.
       Startables.deepStart(c.etcd).join();
-      String endpoints = IntStream.rangeClosed(1, members).mapToObj(i -> "http://etcd-" + i + ":2379")
+      String endpoints = IntStream.rangeClosed(1, members).mapToObj(i -> "https://" + etcdName(i) + ":2379")
           .collect(Collectors.joining(","));
       for (int i = 1; i <= coordinatorCount; i++) {
         c.coordinators.add(new GenericContainer<>(DockerImageName.parse("ferry/coordinator:" + imageTag)).withNetwork(c.network)

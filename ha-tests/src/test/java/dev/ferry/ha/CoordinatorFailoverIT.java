@@ -293,6 +293,37 @@ class CoordinatorFailoverIT {
    * an unknown outcome). When the frozen leader wakes and its Restore finally arrives, the target
    * refuses the stale epoch: without fencing it would restore a second copy next to the resumed source.
    */
+  /**
+   * The control plane's state is reachable only with a certificate of the cluster CA: each member
+   * answers the coordinators' certificate and refuses a TLS client without one, and plaintext.
+   */
+  @Test
+  @Order(0)
+  void etcdServesOnlyClientsWithAClusterCertificate() {
+    var ca = cluster.pki().files(dev.ferry.security.Identity.coordinator()).ca();
+    var coordinator = cluster.pki().files(dev.ferry.security.Identity.coordinator());
+    for (int i = 1; i <= 3; i++) {
+      String name = ControlPlane.etcdName(i);
+      List<String> https = List.of("curl", "-sS", "--max-time", "10", "--cacert", ca.toString(),
+          "--resolve", name + ":2379:" + cluster.plane().etcdIp(i), "https://" + name + ":2379/health");
+      var withCertificate = cluster.runner().run(ProcessSpec.of(concat(https, "--cert", coordinator.certificate().toString(),
+          "--key", coordinator.key().toString())));
+      assertThat(withCertificate.stdout()).as("%s with the coordinator's certificate: %s", name, withCertificate.stderrTail(2))
+          .contains("\"health\":\"true\"");
+      var without = cluster.runner().run(ProcessSpec.of(https));
+      assertThat(without.succeeded()).as("%s without a client certificate: %s", name, without.stdout()).isFalse();
+      var plaintext = cluster.runner().run(ProcessSpec.of("curl", "-sS", "--max-time", "10",
+          "http://" + cluster.plane().etcdIp(i) + ":2379/health"));
+      assertThat(plaintext.stdout()).as("%s over plaintext", name).doesNotContain("\"health\":\"true\"");
+    }
+  }
+
+  private static List<String> concat(List<String> argv, String... more) {
+    List<String> all = new ArrayList<>(argv);
+    all.addAll(List.of(more));
+    return all;
+  }
+
   @Test
   @Order(6)
   void pausedLeaderActsLateAndTheAgentRefusesItsStaleEpoch() throws Exception {

@@ -65,7 +65,9 @@ final class HaCluster implements Cluster, AutoCloseable {
       // One coordinator certificate for both: they are reached by name (the harness) and through the proxy (agents).
       var coordinatorTls = c.pki.files(Identity.coordinator(), List.of(ControlPlane.coordinatorName(1),
           ControlPlane.coordinatorName(2)), List.of(c.network.bridgeAddress()));
-      c.plane = ControlPlane.start(3, 2, Duration.ofSeconds(6), coordinatorTls, prefix, imageTag);
+      var etcdTls = c.pki.files(Identity.etcd("ha"), java.util.stream.IntStream.rangeClosed(1, 3).mapToObj(ControlPlane::etcdName).toList(),
+          List.of());
+      c.plane = ControlPlane.start(3, 2, Duration.ofSeconds(6), coordinatorTls, etcdTls, prefix, imageTag);
       List<String> coordinators = List.of(c.plane.coordinatorAddress(1), c.plane.coordinatorAddress(2));
       for (int i = 1; i <= 2; i++) {
         // Container addresses are known only once they run: check the certificate against the coordinator's name.
