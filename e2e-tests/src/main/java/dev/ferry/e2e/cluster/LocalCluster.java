@@ -61,6 +61,11 @@ public final class LocalCluster implements Cluster, AutoCloseable {
       c.pki = mode.plaintext() ? ClusterPki.plaintext(workDir.resolve("pki")) : ClusterPki.at(workDir.resolve("pki"));
       String bridge = c.network.bridgeAddress();
       String coordinatorAddress = bridge + ":7070";
+      if (!mode.plaintext()) {
+        // Certificates are issued on first use, with the addresses of that use: the coordinator's must name
+        // the bridge it serves on before anything else asks for it (the harness dials agents as the coordinator).
+        c.pki.files(Identity.coordinator(), bridge);
+      }
       // Agents first: a JVM start and the CRIU capability trials are the slowest part of a cluster's start
       // (minutes under emulation), and they need neither etcd nor the coordinator, whom they retry.
       for (String node : nodes) {
