@@ -287,21 +287,14 @@ class CoordinatorFailoverIT {
   }
 
   /**
-   * Fencing observed: the leader freezes (docker pause: a long GC, a stalled VM) with a Restore it
-   * already wrote to the target's connection, held back in its kernel by a lossy link. The other
-   * coordinator takes over with a higher epoch and rolls the migration back (a restore in flight has
-   * an unknown outcome). When the frozen leader wakes and its Restore finally arrives, the target
-   * refuses the stale epoch: without fencing it would restore a second copy next to the resumed source.
-   */
-  /**
    * The control plane's state is reachable only with a certificate of the cluster CA: each member
    * answers the coordinators' certificate and refuses a TLS client without one, and plaintext.
    */
   @Test
   @Order(0)
   void etcdServesOnlyClientsWithAClusterCertificate() {
-    var ca = cluster.pki().files(dev.ferry.security.Identity.coordinator()).ca();
     var coordinator = cluster.pki().files(dev.ferry.security.Identity.coordinator());
+    var ca = coordinator.ca();
     for (int i = 1; i <= 3; i++) {
       String name = ControlPlane.etcdName(i);
       List<String> https = List.of("curl", "-sS", "--max-time", "10", "--cacert", ca.toString(),
@@ -324,6 +317,13 @@ class CoordinatorFailoverIT {
     return all;
   }
 
+  /**
+   * Fencing observed: the leader freezes (docker pause: a long GC, a stalled VM) with a Restore it
+   * already wrote to the target's connection, held back in its kernel by a lossy link. The other
+   * coordinator takes over with a higher epoch and rolls the migration back (a restore in flight has
+   * an unknown outcome). When the frozen leader wakes and its Restore finally arrives, the target
+   * refuses the stale epoch: without fencing it would restore a second copy next to the resumed source.
+   */
   @Test
   @Order(6)
   void pausedLeaderActsLateAndTheAgentRefusesItsStaleEpoch() throws Exception {

@@ -61,11 +61,9 @@ public final class LocalCluster implements Cluster, AutoCloseable {
       c.pki = mode.plaintext() ? ClusterPki.plaintext(workDir.resolve("pki")) : ClusterPki.at(workDir.resolve("pki"));
       String bridge = c.network.bridgeAddress();
       String coordinatorAddress = bridge + ":7070";
-      if (!mode.plaintext()) {
-        // Certificates are issued on first use, with the addresses of that use: the coordinator's must name
-        // the bridge it serves on before anything else asks for it (the harness dials agents as the coordinator).
-        c.pki.files(Identity.coordinator(), bridge);
-      }
+      // Certificates are issued on first use, with the addresses of that use: the coordinator's must name
+      // the bridge it serves on before anything else asks for it (the harness dials agents as the coordinator).
+      var coordinatorTls = mode.plaintext() ? null : c.pki.files(Identity.coordinator(), bridge);
       // Agents first: a JVM start and the CRIU capability trials are the slowest part of a cluster's start
       // (minutes under emulation), and they need neither etcd nor the coordinator, whom they retry.
       for (String node : nodes) {
@@ -76,7 +74,7 @@ public final class LocalCluster implements Cluster, AutoCloseable {
         c.etcd = EmbeddedEtcd.start(c.runner, workDir.resolve("etcd"), readyTimeout); // its start shares the CPU with the agents'
       } else { // etcd serves https only to certificates of the cluster CA; the coordinator's own is its client certificate
         var etcdTls = new EtcdServerTls(c.pki.files(Identity.etcd("local")),
-            new ClientTls(c.pki.files(Identity.coordinator(), bridge)));
+            new ClientTls(coordinatorTls));
         c.etcd = EmbeddedEtcd.start(c.runner, workDir.resolve("etcd"), readyTimeout, etcdTls);
       }
       c.coordinator = new CoordinatorNode(c.runner, coordinatorAddress, c.etcd.endpoint(), workDir.resolve("coordinator.log"), c.pki,
