@@ -59,6 +59,12 @@ final class ResumeGate implements AutoCloseable {
         # CRIU runs it as `sh -c PATH` (the #! line decides); run as `sh PATH` it starts bash itself.
         [ -n "$BASH_VERSION" ] || exec /bin/bash "$0" "$@"
         [ "$CRTOOLS_SCRIPT_ACTION" = pre-resume ] || exit 0
+        # From the release to the tasks running nothing may wait for a CPU, however busy the node: this
+        # script and CRIU (its parent, or the parent of sh) run under SCHED_FIFO until CRIU exits.
+        # The tasks keep their own policy: CRIU restored it before this stage.
+        criu=$PPID; read -r comm < /proc/$criu/comm
+        if [ "$comm" != criu ]; then stat=$(< /proc/$criu/stat); set -- ${stat##*) }; criu=$2; read -r comm < /proc/$criu/comm; fi
+        [ "$comm" = criu ] && chrt -f -p 1 $$ 2>/dev/null && chrt -f -p 1 $criu 2>/dev/null
         read -r -n 1 -t %d _ <> '%s'
         exit 0
         """.formatted(seconds, seconds, fifo.path()));
@@ -74,7 +80,7 @@ final class ResumeGate implements AutoCloseable {
 
   private void keep(HostClock host, LongUnaryOperator releaseAt, Duration maxHold) {
     // Opening the write end blocks until the script opens the FIFO: the restore reached pre-resume.
-    try (OutputStream out = new FileOutputStream(fifo.path().toFile())) {
+    try (OutputStream out = new FileOutputStream(fifo.path().toFile()); RealtimePriority ignored = RealtimePriority.raise()) {
       long reached = host.monotonicNanos();
       if (closed) {
         throw new IOException("the restore ended without reaching pre-resume");

@@ -1,6 +1,7 @@
 package dev.ferry.agent.clock;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.ferry.process.ProcessResult;
 import dev.ferry.process.ProcessRunner;
@@ -60,6 +61,33 @@ class ResumeGateIT {
       assertThat(r.exitCode()).isZero();
       assertThat(r.duration()).isBetween(Duration.ofMillis(450), Duration.ofSeconds(3));
     }
+  }
+
+  /**
+   * CRIU, the gate's parent (here a copy of bash named criu, running the script as CRIU does), is under
+   * SCHED_FIFO while the gate holds, so its way from the release to resuming the tasks waits for no CPU.
+   */
+  @Test
+  void criuWaitsForNoCpuOnceTheGateHolds() throws Exception {
+    Path criu = work.resolve("criu");
+    java.nio.file.Files.copy(Path.of("/bin/bash"), criu);
+    try (ResumeGate gate = ResumeGate.open(RUNNER, work, Duration.ofSeconds(10), HostClock.SYSTEM,
+        reached -> reached + Duration.ofMillis(1500).toNanos());
+        var running = RUNNER.start(ProcessSpec.of(criu.toString(), "-c", "sh -c " + gate.script() + "; exit 0")
+            .withEnv(Map.of("CRTOOLS_SCRIPT_ACTION", "pre-resume")).withTimeout(Duration.ofSeconds(30)))) {
+      await().atMost(Duration.ofSeconds(1)).until(() -> SchedulingPolicy.ofProcess(running.pid()) == SchedulingPolicy.SCHED_FIFO);
+      assertThat(running.await(Duration.ofSeconds(10))).hasValueSatisfying(r -> assertThat(r.exitCode()).isZero());
+      assertThat(gate.passage()).isPresent();
+    }
+  }
+
+  /** A parent that is not CRIU (this JVM) keeps its policy. */
+  @Test
+  void onlyCriuIsRaised() throws Exception {
+    try (ResumeGate gate = ResumeGate.open(RUNNER, work, Duration.ofSeconds(10), HostClock.SYSTEM, reached -> reached)) {
+      assertThat(runScript(gate, "pre-resume").exitCode()).isZero();
+    }
+    assertThat(SchedulingPolicy.ofProcess(ProcessHandle.current().pid())).isEqualTo(SchedulingPolicy.SCHED_OTHER);
   }
 
   /** As CRIU runs action scripts: {@code sh -c PATH}. */
