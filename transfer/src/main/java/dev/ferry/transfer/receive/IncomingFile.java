@@ -6,11 +6,7 @@ import dev.ferry.transfer.codec.ChunkDecoder;
 import dev.ferry.transfer.codec.Codec;
 import dev.ferry.transfer.tree.EntryAttributes;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -27,11 +23,14 @@ final class IncomingFile {
   private final Path file;
   private final ReentrantLock lock = new ReentrantLock();
   private final MessageDigest sha256;
-  private final FileChannel channel;
+  /** Written and sealed through its descriptor: one open per file, no path lookups after it. */
+  private final int fd;
   private EntryAttributes attributes;
   private Object owner;
   private long verified;
   private boolean complete;
+  /** The descriptor is open: sealing closes it, as does a failed transfer; never twice (its number may be reused). */
+  private boolean open = true;
 
   IncomingFile(int index, String path, Path file, EntryAttributes attributes) throws IOException {
     this.index = index;
@@ -39,7 +38,7 @@ final class IncomingFile {
     this.file = file;
     this.attributes = attributes;
     this.sha256 = newSha256();
-    this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    this.fd = NativeFiles.create(file);
   }
 
   /** A call starts (or resumes) sending this file from {@code offset}. */
@@ -79,7 +78,7 @@ final class IncomingFile {
         sha256.update(zeros, 0, chunk.rawLength());
       } else {
         byte[] raw = decoder.decode(chunk.codec(), chunk.data(), chunk.rawLength(), chunk.crc32c(), where);
-        writeFully(raw, chunk.offset());
+        writeFully(raw, chunk.rawLength(), chunk.offset());
         sha256.update(raw, 0, chunk.rawLength());
       }
       verified = end;
@@ -89,7 +88,7 @@ final class IncomingFile {
   }
 
   /** Verifies size and SHA-256; on success the file is closed with its metadata applied. */
-  void finish(Object caller, long size, byte[] expectedSha256, StagingTree tree) {
+  void finish(Object caller, long size, byte[] expectedSha256) {
     lock.lock();
     try {
       requireOwner(caller);
@@ -105,11 +104,9 @@ final class IncomingFile {
             .formatted(path, HexFormat.of().formatHex(expectedSha256), HexFormat.of().formatHex(actual)));
       }
       try {
-        if (channel.size() < size) {
-          writeFully(new byte[1], size - 1); // a trailing hole still needs the file's length
-        }
-        channel.close();
-        tree.applyAttributes(file, attributes);
+        // The length is set even when it is already right: a trailing hole (zero chunks) needs it.
+        open = false; // sealing closes the descriptor, also when it fails
+        NativeFiles.seal(fd, size, attributes.uid(), attributes.gid(), attributes.mode(), attributes.mtimeNanos(), file);
       } catch (IOException e) {
         throw DiskErrors.fromWrite(e, path);
       }
@@ -132,11 +129,16 @@ final class IncomingFile {
     return progress().complete();
   }
 
+  /** A failed transfer's file: the staging directory is deleted next. */
   void closeQuietly() {
+    lock.lock();
     try {
-      channel.close();
-    } catch (IOException ignored) {
-      // the staging directory is deleted next
+      if (open) {
+        open = false;
+        NativeFiles.close(fd);
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -147,13 +149,9 @@ final class IncomingFile {
     }
   }
 
-  private void writeFully(byte[] raw, long offset) {
-    ByteBuffer buffer = ByteBuffer.wrap(raw);
+  private void writeFully(byte[] raw, int length, long offset) {
     try {
-      long position = offset;
-      while (buffer.hasRemaining()) {
-        position += channel.write(buffer, position);
-      }
+      NativeFiles.write(fd, raw, length, offset, file);
     } catch (IOException e) {
       throw DiskErrors.fromWrite(e, path);
     }

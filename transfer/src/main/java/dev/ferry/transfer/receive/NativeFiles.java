@@ -4,45 +4,65 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 
 /**
- * libc calls the JDK lacks, through the FFM API: mknod(2) for device nodes and FIFOs, and
- * utimensat(2) that sets times without opening the file (opening a FIFO would block).
+ * The libc calls the receiver needs and the JDK lacks, through the FFM API, in one place: mknod(2)
+ * for device nodes and FIFOs, utimensat(2) that sets times without opening the file (opening a
+ * FIFO would block), and descriptor calls for regular files (open, pwrite straight from the heap,
+ * fchown, fchmod, futimens), so a received file costs no path lookup after its creation.
+ * Failures are IOExceptions carrying strerror's text ("No space left on device" included).
  */
 final class NativeFiles {
   static final int S_IFIFO = 0010000;
   static final int S_IFCHR = 0020000;
   static final int S_IFBLK = 0060000;
 
-  private static final Linker LINKER = Linker.nativeLinker();
-  private static final MethodHandle MKNOD = LINKER.downcallHandle(
-      LINKER.defaultLookup().find("mknod").orElseThrow(),
-      FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG),
-      Linker.Option.captureCallState("errno"));
-  private static final MethodHandle UTIMENSAT = LINKER.downcallHandle(
-      LINKER.defaultLookup().find("utimensat").orElseThrow(),
-      FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
-      Linker.Option.captureCallState("errno"));
+  private static final int O_WRONLY = 01;
+  private static final int O_CREAT = 0100;
+  private static final int O_EXCL = 0200;
+  private static final int O_NOFOLLOW = System.getProperty("os.arch").equals("aarch64") ? 0100000 : 0400000;
+  private static final int O_CLOEXEC = 02000000;
+  private static final int EEXIST = 17;
+  private static final int EINTR = 4;
   private static final int AT_FDCWD = -100;
   private static final int AT_SYMLINK_NOFOLLOW = 0x100;
   private static final long UTIME_OMIT = (1L << 30) - 2;
-  private static final long ERRNO_OFFSET = Linker.Option.captureStateLayout()
-      .byteOffset(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+
+  private static final Linker LINKER = Linker.nativeLinker();
+  private static final MemoryLayout STATE = Linker.Option.captureStateLayout();
+  private static final long ERRNO_OFFSET = STATE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+  private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
+  private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
+  private static final ValueLayout ADDRESS = ValueLayout.ADDRESS;
+
+  private static final MethodHandle MKNOD = call("mknod", FunctionDescriptor.of(INT, ADDRESS, INT, LONG));
+  private static final MethodHandle UTIMENSAT = call("utimensat", FunctionDescriptor.of(INT, INT, ADDRESS, ADDRESS, INT));
+  private static final MethodHandle LCHOWN = call("lchown", FunctionDescriptor.of(INT, ADDRESS, INT, INT));
+  private static final MethodHandle FCHMODAT = call("fchmodat", FunctionDescriptor.of(INT, INT, ADDRESS, INT, INT));
+  private static final MethodHandle OPEN = call("open", FunctionDescriptor.of(INT, ADDRESS, INT, INT), Linker.Option.firstVariadicArg(2));
+  /** Critical: the buffer may be a heap array (no copy into native memory); pwrite never blocks for long on a local disk. */
+  private static final MethodHandle PWRITE = call("pwrite", FunctionDescriptor.of(LONG, INT, ADDRESS, LONG, LONG), Linker.Option.critical(true));
+  private static final MethodHandle FTRUNCATE = call("ftruncate", FunctionDescriptor.of(INT, INT, LONG));
+  private static final MethodHandle FCHOWN = call("fchown", FunctionDescriptor.of(INT, INT, INT, INT));
+  private static final MethodHandle FCHMOD = call("fchmod", FunctionDescriptor.of(INT, INT, INT));
+  private static final MethodHandle FUTIMENS = call("futimens", FunctionDescriptor.of(INT, INT, ADDRESS));
+  private static final MethodHandle CLOSE = call("close", FunctionDescriptor.of(INT, INT));
+  private static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(),
+      FunctionDescriptor.of(ADDRESS, INT));
 
   private NativeFiles() {}
 
   static void mknod(Path path, int typeBits, int mode, int major, int minor) throws IOException {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-      MemorySegment name = arena.allocateFrom(path.toString());
-      int rc = (int) MKNOD.invokeExact(state, name, typeBits | (mode & 07777), makedev(major, minor));
-      if (rc != 0) {
-        throw new IOException("mknod " + path + " failed: errno " + state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET));
-      }
+      MemorySegment state = arena.allocate(STATE);
+      int rc = (int) MKNOD.invokeExact(state, arena.allocateFrom(path.toString()), typeBits | (mode & 07777), makedev(major, minor));
+      check(rc, state, "mknod", path);
     } catch (IOException e) {
       throw e;
     } catch (Throwable t) {
@@ -50,29 +70,137 @@ final class NativeFiles {
     }
   }
 
-  /** Sets the modification time of {@code path} itself (a symlink, FIFO or device is not opened). */
-  static void setMtime(Path path, long mtimeNanos) throws IOException {
+  /**
+   * Sets owner, mode (not of a symlink, which has none) and modification time of {@code path}
+   * itself, without opening it (opening a FIFO would block) and never through a symlink (a path that
+   * became one fails chmod with EOPNOTSUPP instead of changing what it points to). Owner first:
+   * chown clears set-id bits that chmod then restores.
+   */
+  static void setAttributes(Path path, boolean symlink, int uid, int gid, int mode, long mtimeNanos) throws IOException {
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+      MemorySegment state = arena.allocate(STATE);
       MemorySegment name = arena.allocateFrom(path.toString());
-      MemorySegment times = arena.allocate(ValueLayout.JAVA_LONG, 4);
-      times.setAtIndex(ValueLayout.JAVA_LONG, 0, 0);
-      times.setAtIndex(ValueLayout.JAVA_LONG, 1, UTIME_OMIT);
-      times.setAtIndex(ValueLayout.JAVA_LONG, 2, Math.floorDiv(mtimeNanos, 1_000_000_000L));
-      times.setAtIndex(ValueLayout.JAVA_LONG, 3, Math.floorMod(mtimeNanos, 1_000_000_000L));
-      int rc = (int) UTIMENSAT.invokeExact(state, AT_FDCWD, name, times, AT_SYMLINK_NOFOLLOW);
-      if (rc != 0) {
-        throw new IOException("utimensat " + path + " failed: errno " + state.get(ValueLayout.JAVA_INT, ERRNO_OFFSET));
+      check((int) LCHOWN.invokeExact(state, name, uid, gid), state, "lchown", path);
+      if (!symlink) {
+        check((int) FCHMODAT.invokeExact(state, AT_FDCWD, name, mode & 07777, AT_SYMLINK_NOFOLLOW), state, "chmod", path);
+      }
+      check((int) UTIMENSAT.invokeExact(state, AT_FDCWD, name, times(arena, mtimeNanos), AT_SYMLINK_NOFOLLOW), state, "utimensat", path);
+    } catch (IOException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IOException("setting the attributes of " + path + " failed: " + t, t);
+    }
+  }
+
+  /** Creates a regular file for writing, never through a symlink and never over an existing entry; mode 0600 until sealed. */
+  static int create(Path path) throws IOException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(STATE);
+      int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (fd < 0 && errno(state) == EEXIST) {
+        throw new FileAlreadyExistsException(path.toString());
+      }
+      check(fd, state, "open", path);
+      return fd;
+    } catch (IOException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IOException("open " + path + " failed: " + t, t);
+    }
+  }
+
+  /** Writes {@code length} bytes of {@code data} at {@code position}, all of them. */
+  static void write(int fd, byte[] data, int length, long position, Path path) throws IOException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(STATE);
+      MemorySegment buffer = MemorySegment.ofArray(data);
+      long done = 0;
+      while (done < length) {
+        long n = (long) PWRITE.invokeExact(state, fd, buffer.asSlice(done), length - done, position + done);
+        if (n < 0 && errno(state) == EINTR) {
+          continue;
+        }
+        check(n, state, "write", path);
+        done += n;
       }
     } catch (IOException e) {
       throw e;
     } catch (Throwable t) {
-      throw new IOException("utimensat " + path + " failed: " + t, t);
+      throw new IOException("write " + path + " failed: " + t, t);
+    }
+  }
+
+  /**
+   * Gives an open file its final length and metadata, then closes it: owner first (chown clears
+   * set-id bits that chmod then restores), times last (nothing writes after them).
+   */
+  static void seal(int fd, long length, int uid, int gid, int mode, long mtimeNanos, Path path) throws IOException {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(STATE);
+      if (length >= 0) {
+        check((int) FTRUNCATE.invokeExact(state, fd, length), state, "ftruncate", path);
+      }
+      check((int) FCHOWN.invokeExact(state, fd, uid, gid), state, "fchown", path);
+      check((int) FCHMOD.invokeExact(state, fd, mode & 07777), state, "fchmod", path);
+      check((int) FUTIMENS.invokeExact(state, fd, times(arena, mtimeNanos)), state, "futimens", path);
+    } catch (IOException e) {
+      close(fd);
+      throw e;
+    } catch (Throwable t) {
+      close(fd);
+      throw new IOException("sealing " + path + " failed: " + t, t);
+    }
+    if (!close(fd)) {
+      throw new IOException("close " + path + " failed");
+    }
+  }
+
+  /** Closes a descriptor; false if the kernel reported an error (the file may not be complete). */
+  static boolean close(int fd) {
+    try (Arena arena = Arena.ofConfined()) {
+      return (int) CLOSE.invokeExact(arena.allocate(STATE), fd) == 0;
+    } catch (Throwable t) {
+      return false;
     }
   }
 
   // glibc gnu_dev_makedev
   static long makedev(long major, long minor) {
     return ((major & 0xfffL) << 8) | ((major & ~0xfffL) << 32) | (minor & 0xffL) | ((minor & ~0xffL) << 12);
+  }
+
+  /** struct timespec[2]: access time left alone, modification time set. */
+  private static MemorySegment times(Arena arena, long mtimeNanos) {
+    MemorySegment times = arena.allocate(LONG, 4);
+    times.setAtIndex(LONG, 0, 0);
+    times.setAtIndex(LONG, 1, UTIME_OMIT);
+    times.setAtIndex(LONG, 2, Math.floorDiv(mtimeNanos, 1_000_000_000L));
+    times.setAtIndex(LONG, 3, Math.floorMod(mtimeNanos, 1_000_000_000L));
+    return times;
+  }
+
+  private static void check(long rc, MemorySegment state, String call, Path path) throws IOException {
+    if (rc < 0) {
+      int errno = errno(state);
+      throw new IOException(call + " " + path + ": " + strerror(errno) + " (errno " + errno + ")");
+    }
+  }
+
+  private static int errno(MemorySegment state) {
+    return state.get(INT, ERRNO_OFFSET);
+  }
+
+  private static String strerror(int errno) {
+    try {
+      return ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256).getString(0);
+    } catch (Throwable t) {
+      return "errno " + errno;
+    }
+  }
+
+  private static MethodHandle call(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+    Linker.Option[] all = java.util.Arrays.copyOf(options, options.length + 1);
+    all[options.length] = Linker.Option.captureCallState("errno");
+    return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), descriptor, all);
   }
 }

@@ -94,7 +94,7 @@ public final class ReceiveSession {
   /** Verifies a finished file; throws IMAGE_CHECKSUM_MISMATCH if it is not what the sender read. */
   public void endFile(Object call, int fileIndex, long size, byte[] sha256) {
     requireOpen();
-    firstCause(() -> file(fileIndex).finish(call, size, sha256, staging));
+    firstCause(() -> file(fileIndex).finish(call, size, sha256));
   }
 
   /**
@@ -155,8 +155,8 @@ public final class ReceiveSession {
     }
     for (Entry e : structure) {
       switch (e) {
-        case Entry.Symlink s -> staging.applyAttributes(staging.resolveExisting(s.path()), s.attributes());
-        case Entry.Special s -> staging.applyAttributes(staging.resolveExisting(s.path()), s.attributes());
+        case Entry.Symlink s -> staging.applyAttributes(staging.resolveExisting(s.path()), s.attributes(), true);
+        case Entry.Special s -> staging.applyAttributes(staging.resolveExisting(s.path()), s.attributes(), false);
         default -> { }
       }
     }
@@ -167,7 +167,7 @@ public final class ReceiveSession {
         .toList();
     for (Entry.Directory d : dirs) {
       Path p = d.path().isEmpty() ? staging.root() : staging.resolveExisting(d.path());
-      staging.applyAttributes(p, d.attributes());
+      staging.applyAttributes(p, d.attributes(), false);
     }
   }
 

@@ -114,6 +114,9 @@ final class StagingTree {
     String[] parts = relative.split("/");
     for (int i = 0; i < parts.length - 1; i++) {
       current = current.resolve(parts[i]);
+      if (knownDirectories.contains(current)) {
+        continue; // made or checked by this receiver, and no deletion since: still a real directory
+      }
       if (Files.isSymbolicLink(current) || !Files.isDirectory(current, NOFOLLOW)) {
         throw TransferException.denied("path goes through a symlink or a non-directory, refused: " + relative);
       }
@@ -138,14 +141,9 @@ final class StagingTree {
     return current.resolve(parts[parts.length - 1]);
   }
 
-  /** Owner first: chown clears set-id bits that chmod then restores. */
-  void applyAttributes(Path p, EntryAttributes a) throws IOException {
-    Files.setAttribute(p, "unix:uid", a.uid(), NOFOLLOW);
-    Files.setAttribute(p, "unix:gid", a.gid(), NOFOLLOW);
-    if (!Files.isSymbolicLink(p)) {
-      Files.setAttribute(p, "unix:mode", a.mode());
-    }
-    NativeFiles.setMtime(p, a.mtimeNanos());
+  /** Owner, mode and mtime of a directory, symlink or special file (regular files set theirs through their descriptor). */
+  void applyAttributes(Path p, EntryAttributes a, boolean symlink) throws IOException {
+    NativeFiles.setAttributes(p, symlink, a.uid(), a.gid(), a.mode(), a.mtimeNanos());
   }
 
   /** Deletes a path and, for a real directory (never a symlink's target), what it holds. */
