@@ -36,12 +36,14 @@ class ClockPolicyIT {
   private static final Logger log = LoggerFactory.getLogger(ClockPolicyIT.class);
   private static final Duration WAIT = Duration.ofSeconds(2);
   /**
-   * The issue's goal for paused clocks is 1 ms; they move forward by the time from releasing the pre-resume
-   * gate to CRIU resuming the tasks (the script's exit, waitpid, ptrace detach): 0.6-1.8 ms here.
-   * With TLS, tracing and audit in the agent, a CI run saw 5.4 ms once (hold 528 ms, resumed 5.4 ms late):
-   * the bound says the policy holds (a broken SUSPEND jumps by the whole blackout, hundreds of ms), the
-   * precision goal stays open in issue 5 and is measured there, not asserted here.
+   * Issue 5's goal for paused clocks: they move forward by the time from releasing the pre-resume gate to
+   * CRIU resuming the tasks. With the gate's keeper, the script and CRIU under SCHED_FIFO that is 0.37-0.62 ms
+   * here, idle or with both cores busy (it was 0.5-1.75 ms idle and up to 8 ms under load before).
    */
+  private static final Duration PAUSED = Duration.ofMillis(1);
+  /** Issue 5's goal for a clock that advances by the blackout (boottime under SUSPEND, both under WALL). */
+  private static final Duration ADVANCED = Duration.ofMillis(5);
+  /** Realtime is the host's: the blackout as measured on it, within the resolution of the two readings. */
   private static final Duration TOLERANCE = Duration.ofMillis(10);
   /** How closely the reported jumps match the heartbeats' (both place the resume by CRIU's restore log). */
   private static final Duration CONSISTENCY = Duration.ofMillis(3);
@@ -135,16 +137,16 @@ class ClockPolicyIT {
     assertThat(boot).isGreaterThan(Duration.ofMillis(-1));
     switch (policy) {
       case CLOCK_POLICY_SUSPEND -> {
-        assertThat(mono).isLessThanOrEqualTo(TOLERANCE);
-        assertThat(boot.minus(blackout).abs()).isLessThanOrEqualTo(TOLERANCE);
+        assertThat(mono).as("paused monotonic clock").isLessThanOrEqualTo(PAUSED);
+        assertThat(boot.minus(blackout).abs()).as("boottime vs blackout").isLessThanOrEqualTo(ADVANCED);
       }
       case CLOCK_POLICY_FREEZE -> {
-        assertThat(mono).isLessThanOrEqualTo(TOLERANCE);
-        assertThat(boot).isLessThanOrEqualTo(TOLERANCE);
+        assertThat(mono).as("paused monotonic clock").isLessThanOrEqualTo(PAUSED);
+        assertThat(boot).as("paused boottime").isLessThanOrEqualTo(PAUSED);
       }
       case CLOCK_POLICY_WALL -> {
-        assertThat(mono.minus(blackout).abs()).isLessThanOrEqualTo(TOLERANCE);
-        assertThat(boot.minus(blackout).abs()).isLessThanOrEqualTo(TOLERANCE);
+        assertThat(mono.minus(blackout).abs()).as("monotonic vs blackout").isLessThanOrEqualTo(ADVANCED);
+        assertThat(boot.minus(blackout).abs()).as("boottime vs blackout").isLessThanOrEqualTo(ADVANCED);
       }
       default -> throw new IllegalArgumentException(policy.name());
     }

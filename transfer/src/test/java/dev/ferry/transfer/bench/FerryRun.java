@@ -49,7 +49,8 @@ record FerryRun(ProcessRunner runner, Path work, Path pki, Path warmUp) {
 
   private static List<String> java(Class<?> main, String... args) {
     String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-    List<String> argv = new ArrayList<>(List.of(java, "-Xmx512m", "--enable-native-access=ALL-UNNAMED"));
+    // The agent's JVM as deploy/dist/ferry starts it (Serial GC), with a bounded heap.
+    List<String> argv = new ArrayList<>(List.of(java, "-Xmx512m", "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"));
     String extra = System.getenv().getOrDefault("FERRY_BENCH_JVM_OPTS", "").strip(); // e.g. a JFR recording per run
     if (!extra.isEmpty()) {
       argv.addAll(List.of(extra.replace("{main}", main.getSimpleName()).split("\\s+")));
