@@ -89,8 +89,8 @@ final class TimensFeeder implements AutoCloseable {
   /**
    * Decides and encodes once before CRIU comes, discarding the result: CRIU sets the offsets only
    * after the bytes arrive, and every microsecond between its open and our write is missing from
-   * the container's boottime. Cold (classes loading, interpreted), that took 2-5 ms in an agent's
-   * first restore; warm, with the thread under SCHED_FIFO, CRIU sets the offsets 0.4 ms after its open.
+   * the container's boottime. Cold (classes loading, interpreted), that took 2-5.6 ms in an agent's
+   * first restore; rehearsed, with the thread under SCHED_FIFO, CRIU set the offsets 0.4-1.4 ms after its open.
    */
   private void rehearse(HostClock host, LongFunction<ClockReading> decide) {
     try {
