@@ -105,6 +105,7 @@ final class IncomingFile {
       }
       try {
         // The length is set even when it is already right: a trailing hole (zero chunks) needs it.
+        requireOpen();
         open = false; // sealing closes the descriptor, also when it fails
         NativeFiles.seal(fd, size, attributes.uid(), attributes.gid(), attributes.mode(), attributes.mtimeNanos(), file);
       } catch (IOException e) {
@@ -142,6 +143,13 @@ final class IncomingFile {
     }
   }
 
+  /** A descriptor closed by a failed transfer may already be another file's: never touch it again. */
+  private void requireOpen() {
+    if (!open) {
+      throw new TransferException(FailureReason.TRANSFER_FAILED, path + " was closed: the transfer failed", false, null);
+    }
+  }
+
   private void requireOwner(Object caller) {
     if (owner != caller) {
       throw new TransferException(FailureReason.TRANSFER_FAILED,
@@ -150,6 +158,7 @@ final class IncomingFile {
   }
 
   private void writeFully(byte[] raw, int length, long offset) {
+    requireOpen();
     try {
       NativeFiles.write(fd, raw, length, offset, file);
     } catch (IOException e) {

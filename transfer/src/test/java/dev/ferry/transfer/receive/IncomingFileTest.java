@@ -1,0 +1,47 @@
+package dev.ferry.transfer.receive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ferry.transfer.TransferException;
+import dev.ferry.transfer.codec.ChunkDecoder;
+import dev.ferry.transfer.codec.ChunkEncoder;
+import dev.ferry.transfer.codec.EncodedChunk;
+import dev.ferry.transfer.tree.EntryAttributes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A received file's descriptor: once a failed transfer closed it, nothing writes through it again. */
+class IncomingFileTest {
+  private static final EntryAttributes ATTRIBUTES = new EntryAttributes(0644, 0, 0, 0);
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void aClosedFileRefusesChunksAndNeverWritesThroughItsOldDescriptor() throws Exception {
+    IncomingFile file = new IncomingFile(0, "a", dir.resolve("a"), ATTRIBUTES);
+    Object call = new Object();
+    file.takeOver(call, "a", ATTRIBUTES, 0);
+    file.closeQuietly();
+    // The kernel hands the freed descriptor number to the next open: this file must not receive a's bytes.
+    IncomingFile other = new IncomingFile(1, "b", dir.resolve("b"), ATTRIBUTES);
+    byte[] raw = new byte[4096];
+    Arrays.fill(raw, (byte) 'x');
+    try (ChunkEncoder encoder = new ChunkEncoder(); ChunkDecoder decoder = new ChunkDecoder()) {
+      EncodedChunk encoded = encoder.encode(raw, raw.length, null);
+      IncomingChunk chunk = new IncomingChunk(0, 0, encoded.rawLength(), encoded.codec(),
+          Arrays.copyOf(encoded.data(), encoded.dataLength()), encoded.crc32c());
+      assertThatThrownBy(() -> file.write(call, chunk, decoder, new byte[4096]))
+          .isInstanceOf(TransferException.class).hasMessageContaining("a was closed");
+      byte[] emptySha256 = java.security.MessageDigest.getInstance("SHA-256").digest();
+      assertThatThrownBy(() -> file.finish(call, 0, emptySha256))
+          .isInstanceOf(TransferException.class).hasMessageContaining("a was closed");
+    }
+    other.closeQuietly();
+    assertThat(Files.size(dir.resolve("b"))).isZero();
+  }
+}
