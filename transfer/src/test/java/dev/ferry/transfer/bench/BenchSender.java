@@ -7,6 +7,8 @@ import dev.ferry.transfer.TransferOptions;
 import dev.ferry.transfer.TransferStats;
 import dev.ferry.transfer.grpc.TreeSender;
 import io.grpc.ManagedChannel;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 
 /**
@@ -41,23 +43,37 @@ public final class BenchSender {
   }
 
   /**
-   * An agent is a long-lived JVM: measure it warm. Sends the warm-up tree until {@link #WARM_UP}
-   * has passed (at least twice, at most {@link #WARM_UP_ROUNDS} times), so the JIT has compiled the
-   * per-frame and per-chunk paths of both JVMs before the measured send; with one 32 MiB round the
-   * compiler threads took a third of the measured run's CPU (perf), more on the TLS rows.
+   * An agent is a long-lived JVM: measure it warm. Sends the warm-up tree round after round for at
+   * least {@link #WARM_UP_MIN}, then until the JIT has settled: a round in which this JVM's compiler
+   * threads worked less than {@link #JIT_SETTLED} of the round's time (the receiver runs the same
+   * paths on the same data, so it settles with it). After a fixed 6 s on this 2-core machine the JIT
+   * was still compiling ~600 methods a second and deoptimising (Xlog:jit+compilation): C2 took 19-27%
+   * of the measured send's CPU, twice that on TLS rows. Bounded by {@link #WARM_UP_MAX} and
+   * {@link #WARM_UP_ROUNDS} (each round leaves its tree on the receiver's tmpfs).
    */
   private static void warmUp(ManagedChannel channel, Path tree, TransferOptions options) {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     long start = System.nanoTime();
-    for (int round = 1; round <= WARM_UP_ROUNDS; round++) {
+    double share = 1;
+    int round = 1;
+    for (; round <= WARM_UP_ROUNDS; round++) {
+      long jitBefore = jit.getTotalCompilationTime();
+      long roundStart = System.nanoTime();
       TreeSender.send(channel, new SendRequest(tree, "bench", "t", "src", "warmup-" + round, TransferKind.IMAGES, options), s -> { });
-      if (round >= 2 && System.nanoTime() - start > WARM_UP.toNanos()) {
-        return;
+      share = (jit.getTotalCompilationTime() - jitBefore) / ((System.nanoTime() - roundStart) / 1e6);
+      long elapsed = System.nanoTime() - start;
+      if (elapsed > WARM_UP_MAX.toNanos() || elapsed > WARM_UP_MIN.toNanos() && share < JIT_SETTLED) {
+        break;
       }
     }
+    System.out.printf("BENCH warm-up %d rounds in %.1f s, JIT %.0f%% of the last round%n",
+        Math.min(round, WARM_UP_ROUNDS), (System.nanoTime() - start) / 1e9, 100 * share);
   }
 
-  private static final java.time.Duration WARM_UP = java.time.Duration.ofSeconds(6);
-  private static final int WARM_UP_ROUNDS = 8;
+  private static final java.time.Duration WARM_UP_MIN = java.time.Duration.ofSeconds(6);
+  private static final java.time.Duration WARM_UP_MAX = java.time.Duration.ofSeconds(40);
+  private static final double JIT_SETTLED = 0.05;
+  private static final int WARM_UP_ROUNDS = 40;
 
   static Compression compression(String name) {
     return switch (name) {

@@ -32,6 +32,7 @@ record FerryRun(ProcessRunner runner, Path work, Path pki, Path warmUp) {
       List<String> send = java(BenchSender.class, data.toString(), warmUp.toString(), where.receiverHost(), ready[2],
           compression, security.name(), pki.toString(), ready[3]);
       ProcessResult sent = runner.run(ProcessSpec.of(where.sender(send)).withTimeout(LIMIT));
+      sent.stdout().lines().filter(l -> l.startsWith("BENCH warm-up")).forEach(l -> System.out.println("    " + l.substring(6)));
       String line = sent.stdout().lines().filter(l -> l.startsWith("BENCH result")).findFirst()
           .orElseThrow(() -> new IllegalStateException("the sender reported no result (exit " + sent.exitCode() + "):\n"
               + sent.stdout() + sent.stderr()));
