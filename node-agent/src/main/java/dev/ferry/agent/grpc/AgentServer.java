@@ -19,6 +19,8 @@ public final class AgentServer {
 
   public static Server start(ServerBuilder<?> builder, AgentSteps steps, List<BindableService> extra) {
     HealthStatusManager health = new HealthStatusManager();
+    // Lets the Transfer receiver tell a message its transport refused from a broken connection.
+    builder.addStreamTracerFactory(new dev.ferry.transfer.grpc.StreamClosings());
     builder.addService(new NodeAgentService(steps))
         .addService(dev.ferry.transfer.grpc.TransferService.create(steps.transferAdmission(),
             // Post-copy connects the lazy-pages daemon straight to the source page server; no relay is announced yet.

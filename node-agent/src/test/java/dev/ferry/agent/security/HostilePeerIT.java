@@ -27,6 +27,7 @@ import dev.ferry.proto.v1.TransferKind;
 import dev.ferry.proto.v1.TransferOpen;
 import dev.ferry.security.Identity;
 import dev.ferry.security.Transport;
+import dev.ferry.security.authz.RequestLimits;
 import dev.ferry.security.certs.CertificateAuthority;
 import dev.ferry.security.certs.LeafRequest;
 import dev.ferry.security.tls.TlsFiles;
@@ -151,6 +152,17 @@ class HostilePeerIT {
     assertNothingReceived();
   }
 
+  /** A frame over Transfer's message limit after a valid open: the transport refuses it, and the transfer goes with it. */
+  @Test
+  void aFrameOverTheMessageLimitMidStreamLeavesNothing() throws Exception {
+    byte[] huge = new byte[RequestLimits.MAX_TRANSFER_MESSAGE_BYTES + 1];
+    Status status = send(open("t1"), header("pages.img", 0, huge.length), chunk(0, 0, huge), end(0, huge), close(1));
+    // The transport answers RESOURCE_EXHAUSTED and resets the stream; which of the two reaches this client first is a race.
+    assertThat(status.getCode()).as(status.toString()).isIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED);
+    // Before, the receiver saw only "RPC cancelled", kept the transfer for a resume, and its staging directory stayed.
+    assertNothingReceived();
+  }
+
   @Test
   void outOfOrderOffsetsAreInvalidAndLeaveNothing() throws Exception {
     byte[] first = Arrays.copyOf(CONTENT, 8);
@@ -200,8 +212,8 @@ class HostilePeerIT {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
           assertThat(e.getStatus().getDescription()).isEqualTo("PrepareRestoreRequest.container_id is 524288 characters long; at most 253");
         });
-    // The 10 MB name in the stream's first frame: refused before any session exists. (A 10 MB frame AFTER a valid
-    // open is refused too, but its staging directory waits for the resume window: gRPC's cancellation does not say why.)
+    // The 10 MB name in the stream's first frame: refused before any session exists (a frame over the limit after a
+    // valid open: aFrameOverTheMessageLimitMidStreamLeavesNothing).
     TransferFrame hugeOpen = TransferFrame.newBuilder().setOpen(open("t1").getOpen().toBuilder().setSourceNode("n".repeat(10 << 20))).build();
     Status hugeStream = send(hugeOpen, close(0));
     // Within Transfer's message limit (chunks are large): the self-claim check refuses it, echoing a cut name.

@@ -166,21 +166,38 @@ final class ReceiveCall implements StreamObserver<TransferFrame> {
   }
 
   /**
-   * A broken connection keeps the session for a resumed call. A call that a gate in front of this
-   * service (authorization, request limits) refused midway ends for good: it cancels the call's
-   * Context with the refusal as the cause, and the transfer goes with its staging directory.
+   * A broken connection keeps the session for a resumed call. A call refused midway ends for good,
+   * with its staging directory: by a gate in front of this service (authorization, request limits),
+   * which cancels the call's Context with the refusal as the cause, or by the transport itself (a
+   * message over the size limit), which only {@link StreamClosings} can tell.
    */
   private void cancelled() {
-    // gRPC cancels with a status too (CANCELLED, DEADLINE_EXCEEDED, UNAVAILABLE): only a refusal's codes end the transfer.
-    if (Context.current().cancellationCause() instanceof StatusRuntimeException refused && session != null && !finished
-        && (refused.getStatus().getCode() == Status.Code.INVALID_ARGUMENT || refused.getStatus().getCode() == Status.Code.PERMISSION_DENIED)) {
+    Status refusal = refusal();
+    if (refusal != null && session != null && !finished) {
       finished = true;
-      FailureReason reason = refused.getStatus().getCode() == Status.Code.PERMISSION_DENIED
+      // A message over the limit is bad input as well: the caller has its RESOURCE_EXHAUSTED already.
+      FailureReason reason = refusal.getCode() == Status.Code.PERMISSION_DENIED
           ? FailureReason.PERMISSION_DENIED : FailureReason.INVALID_ARGUMENT;
-      receiver.abort(session.transferId(), new TransferException(reason, "refused by the server: " + refused.getStatus().getDescription()));
+      receiver.abort(session.transferId(), new TransferException(reason, "refused by the server: " + refusal.getDescription()));
     }
     release();
   }
+
+  /** Why the server refused this call, or null when it broke or the sender cancelled (both resumable). */
+  private static Status refusal() {
+    // gRPC cancels with a status too (CANCELLED, DEADLINE_EXCEEDED, UNAVAILABLE): only a refusal's codes end the transfer.
+    Status cause = Context.current().cancellationCause() instanceof StatusRuntimeException e ? e.getStatus() : null;
+    Status closing = StreamClosings.ofCurrentCall().orElse(null);
+    for (Status s : new Status[] {cause, closing}) {
+      if (s != null && REFUSALS.contains(s.getCode())) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private static final java.util.Set<Status.Code> REFUSALS =
+      java.util.EnumSet.of(Status.Code.INVALID_ARGUMENT, Status.Code.PERMISSION_DENIED, Status.Code.RESOURCE_EXHAUSTED);
 
   @Override
   public void onError(Throwable t) {
