@@ -7,6 +7,7 @@ import dev.ferry.process.ProcessResult;
 import dev.ferry.process.ProcessRunner;
 import dev.ferry.process.ProcessSpec;
 import dev.ferry.process.SystemProcessRunner;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -70,7 +71,7 @@ class ResumeGateIT {
   @Test
   void criuWaitsForNoCpuOnceTheGateHolds() throws Exception {
     Path criu = work.resolve("criu");
-    java.nio.file.Files.copy(Path.of("/bin/bash"), criu);
+    Files.copy(Path.of("/bin/bash"), criu);
     try (ResumeGate gate = ResumeGate.open(RUNNER, work, Duration.ofSeconds(10), HostClock.SYSTEM,
         reached -> reached + Duration.ofMillis(1500).toNanos());
         var running = RUNNER.start(ProcessSpec.of(criu.toString(), "-c", "sh -c " + gate.script() + "; exit 0")

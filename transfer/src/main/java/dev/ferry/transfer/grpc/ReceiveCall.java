@@ -16,7 +16,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +37,9 @@ final class ReceiveCall implements StreamObserver<TransferFrame> {
    * small files). Memory stays bounded: the sender never has more than its window unacknowledged.
    */
   private static final int FRAMES_AHEAD = 32;
+  /** The codes of a refusal by the server (a gate, or its transport's message limit), as opposed to a broken call. */
+  private static final Set<Status.Code> REFUSALS =
+      EnumSet.of(Status.Code.INVALID_ARGUMENT, Status.Code.PERMISSION_DENIED, Status.Code.RESOURCE_EXHAUSTED);
 
   private final Receiver receiver;
   private final ServerCallStreamObserver<TransferAck> responses;
@@ -187,17 +193,9 @@ final class ReceiveCall implements StreamObserver<TransferFrame> {
   private static Status refusal() {
     // gRPC cancels with a status too (CANCELLED, DEADLINE_EXCEEDED, UNAVAILABLE): only a refusal's codes end the transfer.
     Status cause = Context.current().cancellationCause() instanceof StatusRuntimeException e ? e.getStatus() : null;
-    Status closing = StreamClosings.ofCurrentCall().orElse(null);
-    for (Status s : new Status[] {cause, closing}) {
-      if (s != null && REFUSALS.contains(s.getCode())) {
-        return s;
-      }
-    }
-    return null;
+    return Stream.concat(Stream.ofNullable(cause), StreamClosings.ofCurrentCall().stream())
+        .filter(s -> REFUSALS.contains(s.getCode())).findFirst().orElse(null);
   }
-
-  private static final java.util.Set<Status.Code> REFUSALS =
-      java.util.EnumSet.of(Status.Code.INVALID_ARGUMENT, Status.Code.PERMISSION_DENIED, Status.Code.RESOURCE_EXHAUSTED);
 
   @Override
   public void onError(Throwable t) {
