@@ -108,6 +108,8 @@ class ClockPolicyIT {
 
   private void judge(String id, ClockPolicy policy, ClockMigration.Outcome out) {
     assertThat(out.restore().getContainer().getState()).isEqualTo(ContainerState.CONTAINER_STATE_RUNNING);
+    // CRIU restores at nice -20; the container keeps the nice it was dumped with (the workload's: 0).
+    assertThat(SchedulingPolicy.niceOf(out.restore().getContainer().getPid())).as("the restored container's nice").isZero();
     HeartbeatLog beats = migration.heartbeatsAfterRestore(id);
     assertThat(beats.sequenceBreak()).isEmpty();
     assertThat(beats.memoryErrors()).isZero();

@@ -33,8 +33,9 @@ final class TimeNamespacedCrun implements ProcessRunner {
     return new ProcessSpec(argv, spec.env(), spec.workingDir(), spec.timeout(), spec.gracePeriod(), spec.stdoutFile());
   }
 
+  /** crun, called directly or through {@code nice} (the agent restores at nice -20). */
   private ProcessSpec maybeShifted(ProcessSpec spec) {
-    return spec.argv().getFirst().endsWith("crun") ? shifted(spec) : spec;
+    return spec.argv().stream().limit(4).anyMatch(a -> a.endsWith("crun")) ? shifted(spec) : spec;
   }
 
   @Override
