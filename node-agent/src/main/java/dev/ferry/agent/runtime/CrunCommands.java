@@ -187,14 +187,11 @@ public final class CrunCommands {
       argv.add("--tcp-established");
     }
     argv.add(id.value());
-    ProcessSpec spec = spec(argv);
     // The container is down until this returns, and CRIU's offsets must follow its read of the timens image at once:
     // with four CPU hogs on two cores a restore at nice 0 set them up to 11 ms late, and the boottime of a SUSPEND
     // restore fell that much short. At nice -20 (CFS weight ~87x a normal task, not real-time) 0.4-0.9 ms. The
     // restored tasks run at their own nice again: CRIU restores it from the images.
-    List<String> first = new ArrayList<>(List.of("nice", "-n", "-20"));
-    first.addAll(spec.argv());
-    ProcessResult r = runner.run(ProcessSpec.of(first).withTimeout(timeout).withStdoutFile(logFile).withEnv(env));
+    ProcessResult r = runner.run(spec(List.of("nice", "-n", "-20"), argv).withStdoutFile(logFile).withEnv(env));
     if (!r.succeeded()) {
       throw criuFailure(FailureReason.CRIU_RESTORE_FAILED, "restore", id, r, workDir.resolve("restore.log"));
     }
@@ -202,7 +199,13 @@ public final class CrunCommands {
   }
 
   private ProcessSpec spec(List<String> args) {
-    List<String> argv = new ArrayList<>(List.of("crun", "--root", stateRoot.toString()));
+    return spec(List.of(), args);
+  }
+
+  /** crun with {@code args}, run through {@code wrapper} (e.g. nice). */
+  private ProcessSpec spec(List<String> wrapper, List<String> args) {
+    List<String> argv = new ArrayList<>(wrapper);
+    argv.addAll(List.of("crun", "--root", stateRoot.toString()));
     argv.addAll(args);
     return ProcessSpec.of(argv).withTimeout(timeout);
   }

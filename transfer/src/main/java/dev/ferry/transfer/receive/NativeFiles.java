@@ -137,9 +137,7 @@ final class NativeFiles {
   static void seal(int fd, long length, int uid, int gid, int mode, long mtimeNanos, Path path) throws IOException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(STATE);
-      if (length >= 0) {
-        check((int) FTRUNCATE.invokeExact(state, fd, length), state, "ftruncate", path);
-      }
+      check((int) FTRUNCATE.invokeExact(state, fd, length), state, "ftruncate", path);
       check((int) FCHOWN.invokeExact(state, fd, uid, gid), state, "fchown", path);
       check((int) FCHMOD.invokeExact(state, fd, mode & 07777), state, "fchmod", path);
       check((int) FUTIMENS.invokeExact(state, fd, times(arena, mtimeNanos)), state, "futimens", path);
