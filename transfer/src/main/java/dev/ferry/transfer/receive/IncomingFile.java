@@ -28,6 +28,8 @@ final class IncomingFile {
   private EntryAttributes attributes;
   private Object owner;
   private long verified;
+  /** Where the last written data ends; a file that ends in zero chunks (a hole) is shorter on disk. */
+  private long dataEnd;
   private boolean complete;
   /** The descriptor is open: sealing closes it, as does a failed transfer; never twice (its number may be reused). */
   private boolean open = true;
@@ -80,6 +82,7 @@ final class IncomingFile {
         byte[] raw = decoder.decode(chunk.codec(), chunk.data(), chunk.rawLength(), chunk.crc32c(), where);
         writeFully(raw, chunk.rawLength(), chunk.offset());
         sha256.update(raw, 0, chunk.rawLength());
+        dataEnd = end;
       }
       verified = end;
     } finally {
@@ -104,10 +107,11 @@ final class IncomingFile {
             .formatted(path, HexFormat.of().formatHex(expectedSha256), HexFormat.of().formatHex(actual)));
       }
       try {
-        // The length is set even when it is already right: a trailing hole (zero chunks) needs it.
         requireOpen();
         open = false; // sealing closes the descriptor, also when it fails
-        NativeFiles.seal(fd, size, attributes.uid(), attributes.gid(), attributes.mode(), attributes.mtimeNanos(), file);
+        // The file was created empty and written in order: only a trailing hole (zero chunks) leaves it short.
+        long extendTo = dataEnd < size ? size : NativeFiles.LENGTH_IS_RIGHT;
+        NativeFiles.seal(fd, extendTo, attributes.uid(), attributes.gid(), attributes.mode(), attributes.mtimeNanos(), file);
       } catch (IOException e) {
         throw DiskErrors.fromWrite(e, path);
       }

@@ -22,6 +22,8 @@ final class NativeFiles {
   static final int S_IFIFO = 0010000;
   static final int S_IFCHR = 0020000;
   static final int S_IFBLK = 0060000;
+  /** For {@link #seal}: the writes already gave the file its length. */
+  static final long LENGTH_IS_RIGHT = -1;
 
   private static final int O_WRONLY = 01;
   private static final int O_CREAT = 0100;
@@ -133,11 +135,15 @@ final class NativeFiles {
   /**
    * Gives an open file its final length and metadata, then closes it: owner first (chown clears
    * set-id bits that chmod then restores), times last (nothing writes after them).
+   *
+   * @param extendTo the length when the file ends in a hole the writes did not reach, else {@link #LENGTH_IS_RIGHT}
    */
-  static void seal(int fd, long length, int uid, int gid, int mode, long mtimeNanos, Path path) throws IOException {
+  static void seal(int fd, long extendTo, int uid, int gid, int mode, long mtimeNanos, Path path) throws IOException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(STATE);
-      check((int) FTRUNCATE.invokeExact(state, fd, length), state, "ftruncate", path);
+      if (extendTo != LENGTH_IS_RIGHT) {
+        check((int) FTRUNCATE.invokeExact(state, fd, extendTo), state, "ftruncate", path);
+      }
       check((int) FCHOWN.invokeExact(state, fd, uid, gid), state, "fchown", path);
       check((int) FCHMOD.invokeExact(state, fd, mode & 07777), state, "fchmod", path);
       check((int) FUTIMENS.invokeExact(state, fd, times(arena, mtimeNanos)), state, "futimens", path);

@@ -52,21 +52,25 @@ final class StagingTree {
     if (knownDirectories.contains(dir)) {
       return;
     }
+    // mkdir first, look only when something is there: most directories of a tree are new, and
+    // a look at a missing path costs a failed lstat and an exception per directory.
+    try {
+      Files.createDirectory(dir);
+      knownDirectories.add(dir);
+      return;
+    } catch (FileAlreadyExistsException exists) {
+      // made by an earlier pass or a parallel call, or not a directory at all: check below
+    }
     BasicFileAttributes attrs = attributesIfExists(dir);
     if (attrs == null) {
-      try {
-        Files.createDirectory(dir);
-        knownDirectories.add(dir);
-      } catch (FileAlreadyExistsException raced) {
-        ensureDirectory(dir, forPath); // a parallel call created it; check what it is
-      }
+      ensureDirectory(dir, forPath); // deleted between the two calls: try again
       return;
     }
     if (attrs.isSymbolicLink()) {
       throw TransferException.denied("path goes through a symlink, refused: " + forPath);
     }
     if (!attrs.isDirectory()) {
-      throw TransferException.invalid("a parent of " + forPath + " is not a directory");
+      throw TransferException.invalid(root.relativize(dir) + " is not a directory, so " + forPath + " cannot be made");
     }
     knownDirectories.add(dir);
   }
@@ -81,10 +85,7 @@ final class StagingTree {
     switch (entry) {
       case Entry.Directory d -> {
         if (!d.path().isEmpty()) {
-          Path p = resolveForWrite(d.path());
-          if (!Files.isDirectory(p, NOFOLLOW)) {
-            Files.createDirectory(p);
-          }
+          ensureDirectory(resolveForWrite(d.path()), d.path()); // usually made already, as a file's parent
         }
       }
       case Entry.Symlink s -> Files.createSymbolicLink(resolveForWrite(s.path()), Path.of(s.target()));

@@ -2,12 +2,11 @@ package dev.ferry.transfer.tree;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,60 +23,86 @@ public final class TreeWalker {
   private static final int S_IFCHR = 0020000;
   private static final int S_IFBLK = 0060000;
   private static final int S_IFIFO = 0010000;
+  private static final int S_IFDIR = 0040000;
+  private static final int S_IFREG = 0100000;
+  private static final int S_IFLNK = 0120000;
 
   private TreeWalker() {}
 
   public static Manifest walk(Path root) {
-    List<Entry> entries = new ArrayList<>();
-    List<Entry.RegularFile> files = new ArrayList<>();
-    Map<String, String> firstPathByInode = new HashMap<>();
+    Walk walk = new Walk(root);
     try {
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-          entries.add(new Entry.Directory(relative(root, dir), attributes(dir)));
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          String path = relative(root, file);
-          Map<String, Object> unix = Files.readAttributes(file, "unix:mode,uid,gid,ino,dev,nlink,rdev,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
-          EntryAttributes meta = attributes(unix);
-          if (attrs.isSymbolicLink()) {
-            entries.add(new Entry.Symlink(path, Files.readSymbolicLink(file).toString(), meta));
-          } else if (attrs.isRegularFile()) {
-            String inode = unix.get("dev") + ":" + unix.get("ino");
-            String first = (Integer) unix.get("nlink") > 1 ? firstPathByInode.putIfAbsent(inode, path) : null;
-            if (first != null) {
-              entries.add(new Entry.Hardlink(path, first));
-            } else {
-              Entry.RegularFile f = new Entry.RegularFile(path, files.size(), attrs.size(), meta);
-              files.add(f);
-              entries.add(f);
-            }
-          } else {
-            special(path, unix, meta);
-          }
-          return FileVisitResult.CONTINUE;
-        }
-
-        private void special(String path, Map<String, Object> unix, EntryAttributes meta) {
-          int type = (Integer) unix.get("mode") & S_IFMT;
-          long rdev = (Long) unix.get("rdev");
-          switch (type) {
-            case S_IFCHR -> entries.add(new Entry.Special(path, Entry.SpecialType.CHAR_DEVICE, major(rdev), minor(rdev), meta));
-            case S_IFBLK -> entries.add(new Entry.Special(path, Entry.SpecialType.BLOCK_DEVICE, major(rdev), minor(rdev), meta));
-            case S_IFIFO -> entries.add(new Entry.Special(path, Entry.SpecialType.FIFO, 0, 0, meta));
-            // Unix sockets belong to running processes; CRIU and the restored container recreate them.
-            default -> log.debug("skipping socket or unknown file type {} at {}", Integer.toOctalString(type), path);
-          }
-        }
-      });
+      walk.directory(root, lstat(root));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot walk " + root + ": " + e.getMessage(), e);
     }
-    return new Manifest(entries, files);
+    return new Manifest(walk.entries, walk.files);
+  }
+
+  /** One walk's results. One lstat per entry: the walk is the sender's first step, before any byte goes out. */
+  private static final class Walk {
+    final Path root;
+    final List<Entry> entries = new ArrayList<>();
+    final List<Entry.RegularFile> files = new ArrayList<>();
+    final Map<String, String> firstPathByInode = new HashMap<>();
+
+    Walk(Path root) {
+      this.root = root;
+    }
+
+    void directory(Path dir, Map<String, Object> unix) throws IOException {
+      if (type(unix) != S_IFDIR) {
+        throw new NotDirectoryException(dir.toString());
+      }
+      entries.add(new Entry.Directory(relative(root, dir), attributes(unix)));
+      try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+        for (Path child : children) {
+          Map<String, Object> childUnix = lstat(child);
+          if (type(childUnix) == S_IFDIR) {
+            directory(child, childUnix);
+          } else {
+            nonDirectory(child, childUnix);
+          }
+        }
+      }
+    }
+
+    private void nonDirectory(Path file, Map<String, Object> unix) throws IOException {
+      String path = relative(root, file);
+      EntryAttributes meta = attributes(unix);
+      switch (type(unix)) {
+        case S_IFLNK -> entries.add(new Entry.Symlink(path, Files.readSymbolicLink(file).toString(), meta));
+        case S_IFREG -> {
+          String inode = unix.get("dev") + ":" + unix.get("ino");
+          String first = (Integer) unix.get("nlink") > 1 ? firstPathByInode.putIfAbsent(inode, path) : null;
+          if (first != null) {
+            entries.add(new Entry.Hardlink(path, first));
+          } else {
+            Entry.RegularFile f = new Entry.RegularFile(path, files.size(), (Long) unix.get("size"), meta);
+            files.add(f);
+            entries.add(f);
+          }
+        }
+        case S_IFCHR -> entries.add(special(path, Entry.SpecialType.CHAR_DEVICE, unix, meta));
+        case S_IFBLK -> entries.add(special(path, Entry.SpecialType.BLOCK_DEVICE, unix, meta));
+        case S_IFIFO -> entries.add(new Entry.Special(path, Entry.SpecialType.FIFO, 0, 0, meta));
+        // Unix sockets belong to running processes; CRIU and the restored container recreate them.
+        default -> log.debug("skipping socket or unknown file type {} at {}", Integer.toOctalString(type(unix)), path);
+      }
+    }
+
+    private static Entry.Special special(String path, Entry.SpecialType type, Map<String, Object> unix, EntryAttributes meta) {
+      long rdev = (Long) unix.get("rdev");
+      return new Entry.Special(path, type, major(rdev), minor(rdev), meta);
+    }
+  }
+
+  private static Map<String, Object> lstat(Path p) throws IOException {
+    return Files.readAttributes(p, "unix:mode,uid,gid,ino,dev,nlink,rdev,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static int type(Map<String, Object> unix) {
+    return (Integer) unix.get("mode") & S_IFMT;
   }
 
   /** Current metadata of one path, without following a symlink. */

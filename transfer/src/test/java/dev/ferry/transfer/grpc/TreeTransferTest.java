@@ -62,6 +62,23 @@ class TreeTransferTest {
   }
 
   @Test
+  void aFileEndingInZeroChunksArrivesAtItsFullLengthAndOneOfZerosEmpty() throws Exception {
+    Path source = Files.createDirectories(tmp.resolve("source"));
+    byte[] tail = new byte[3 * 4096]; // two zero chunks after a data chunk: the receiver leaves them a hole
+    tail[0] = 'x';
+    Files.write(source.resolve("trailing-hole.img"), tail);
+    Files.write(source.resolve("only-zeros.img"), new byte[2 * 4096]);
+    MigrationDirs dirs = admission();
+    try (InProcessTransfer transfer = new InProcessTransfer(dirs)) {
+      TreeSender.send(transfer.channel(), request(source, TransferOptions.defaults().withChunkBytes(4096).withWindow(16 << 10)), s -> { });
+      Path images = dirs.migrationDir().resolve("images");
+      TreeAssertions.assertSameTree(source, images);
+      assertThat(Files.size(images.resolve("trailing-hole.img"))).isEqualTo(3 * 4096);
+      assertThat(Files.size(images.resolve("only-zeros.img"))).isEqualTo(2 * 4096);
+    }
+  }
+
+  @Test
   void sendsRawWhenCompressionIsOff() throws Exception {
     Path source = Files.createDirectories(tmp.resolve("source"));
     Files.writeString(source.resolve("a.txt"), "abc".repeat(100_000));

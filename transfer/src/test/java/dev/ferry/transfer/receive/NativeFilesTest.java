@@ -40,6 +40,17 @@ class NativeFilesTest {
   }
 
   @Test
+  void aFileWhoseWritesMadeItsLengthKeepsIt() throws IOException {
+    Path file = dir.resolve("f");
+    int fd = NativeFiles.create(file);
+    NativeFiles.write(fd, "hello".getBytes(), 5, 0, file);
+    NativeFiles.write(fd, "pages".getBytes(), 5, 5, file);
+    NativeFiles.seal(fd, NativeFiles.LENGTH_IS_RIGHT, 1234, 5678, 0644, MTIME, file);
+    assertThat(Files.readString(file)).isEqualTo("hellopages");
+    assertThat(Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).to(TimeUnit.NANOSECONDS)).isEqualTo(MTIME);
+  }
+
+  @Test
   void createRefusesAnExistingEntryAndASymlink() throws IOException {
     Path outside = Files.writeString(dir.resolve("outside"), "keep");
     Path link = Files.createSymbolicLink(dir.resolve("link"), outside);

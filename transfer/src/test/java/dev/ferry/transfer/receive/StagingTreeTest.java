@@ -49,4 +49,25 @@ class StagingTreeTest {
     assertThat((Integer) devNull.get("mode") & 0170000).isEqualTo(0020000);
     assertThat(devNull.get("rdev")).isEqualTo(Files.getAttribute(Path.of("/dev/null"), "unix:rdev"));
   }
+
+  @Test
+  void aParentIsMadeOnceReusedWhenItExistsAndRefusedWhenItIsAFileOrASymlink() throws Exception {
+    Path root = Files.createDirectories(tmp.resolve("staging"));
+    Files.createDirectories(root.resolve("existing"));
+    Files.writeString(root.resolve("plain"), "a file");
+    Files.createSymbolicLink(root.resolve("link"), tmp);
+    StagingTree tree = new StagingTree(root);
+
+    assertThat(tree.resolveForWrite("new/sub/f")).isEqualTo(root.resolve("new/sub/f"));
+    assertThat(root.resolve("new/sub")).isDirectory();
+    assertThat(tree.resolveForWrite("existing/f")).isEqualTo(root.resolve("existing/f"));
+    assertThatThrownBy(() -> tree.resolveForWrite("plain/f"))
+        .isInstanceOfSatisfying(TransferException.class, e -> assertThat(e.reason()).isEqualTo(FailureReason.INVALID_ARGUMENT))
+        .hasMessage("plain is not a directory, so plain/f cannot be made");
+    EntryAttributes attrs = new EntryAttributes(0755, 0, 0, 0);
+    assertThatThrownBy(() -> tree.create(new Entry.Directory("link", attrs)))
+        .isInstanceOfSatisfying(TransferException.class, e -> assertThat(e.reason()).isEqualTo(FailureReason.PERMISSION_DENIED));
+    tree.create(new Entry.Directory("new/sub", attrs)); // made as a parent already: nothing to do
+    assertThat(root.resolve("new/sub")).isDirectory();
+  }
 }
