@@ -6,7 +6,7 @@ public enum FailureReason {
   INVALID_ARGUMENT,
   /** Admission refused, or a path tried to leave the migration's directory. */
   PERMISSION_DENIED,
-  /** A chunk checksum, a decompression or a whole-file SHA-256 did not match. */
+  /** A chunk checksum, a decompression or a whole-file hash did not match. */
   IMAGE_CHECKSUM_MISMATCH,
   /** Not enough free disk before accepting, or the disk filled while writing. */
   DISK_FULL,

@@ -267,7 +267,7 @@ class HostilePeerIT {
 
   private static TransferFrame end(int index, byte[] content) throws Exception {
     return TransferFrame.newBuilder().setFileEnd(FileEnd.newBuilder().setFileIndex(index).setSize(content.length)
-        .setSha256(ByteString.copyFrom(MessageDigest.getInstance("SHA-256").digest(content)))).build();
+        .setDigest(ByteString.copyFrom(MessageDigest.getInstance("SHA-256").digest(content)))).build();
   }
 
   private static TransferFrame close(int files) {

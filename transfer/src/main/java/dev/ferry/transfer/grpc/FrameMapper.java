@@ -14,6 +14,7 @@ import dev.ferry.transfer.TransferKind;
 import dev.ferry.transfer.TransferOptions;
 import dev.ferry.transfer.codec.Codec;
 import dev.ferry.transfer.codec.EncodedChunk;
+import dev.ferry.transfer.codec.WholeFileHash;
 import dev.ferry.transfer.receive.IncomingChunk;
 import dev.ferry.transfer.receive.OpenRequest;
 import dev.ferry.transfer.receive.ResumePoint;
@@ -30,13 +31,29 @@ final class FrameMapper {
         .setMigrationId(r.migrationId()).setToken(r.token()).setSourceNode(r.sourceNode())
         .setDestination(r.destination()).setKind(toProto(r.kind())).setTransferId(r.transferId())
         .setBytesTotal(r.bytesTotal()).setFilesTotal(r.filesTotal()).setPipelined(r.pipelined())
-        .setBaseDestination(r.baseDestination()).build();
+        .setBaseDestination(r.baseDestination()).setWholeFileHash(toProto(r.wholeFileHash())).build();
   }
 
   static OpenRequest fromProto(TransferOpen o) {
     return new OpenRequest(o.getMigrationId(), o.getToken(), o.getSourceNode(), o.getDestination(),
         fromProto(o.getKind()), o.getTransferId(), o.getBytesTotal(), o.getFilesTotal(), o.getPipelined(),
-        o.getBaseDestination());
+        o.getBaseDestination(), fromProto(o.getWholeFileHash()));
+  }
+
+  static dev.ferry.proto.v1.WholeFileHash toProto(WholeFileHash h) {
+    return switch (h) {
+      case SHA256 -> dev.ferry.proto.v1.WholeFileHash.WHOLE_FILE_HASH_SHA256;
+      case XXH3_128 -> dev.ferry.proto.v1.WholeFileHash.WHOLE_FILE_HASH_XXH3_128;
+    };
+  }
+
+  /** Unset is a peer from before the choice: SHA-256. A hash this version does not know is refused. */
+  static WholeFileHash fromProto(dev.ferry.proto.v1.WholeFileHash h) {
+    return switch (h) {
+      case WHOLE_FILE_HASH_UNSPECIFIED, WHOLE_FILE_HASH_SHA256 -> WholeFileHash.SHA256;
+      case WHOLE_FILE_HASH_XXH3_128 -> WholeFileHash.XXH3_128;
+      case UNRECOGNIZED -> throw TransferException.invalid("unknown whole-file hash " + h.getNumber());
+    };
   }
 
   static dev.ferry.proto.v1.TransferKind toProto(TransferKind k) {
@@ -143,7 +160,8 @@ final class FrameMapper {
   }
 
   static TransferResumePoint toProto(ResumePoint p) {
-    TransferResumePoint.Builder b = TransferResumePoint.newBuilder().setCommitted(p.committed());
+    TransferResumePoint.Builder b = TransferResumePoint.newBuilder().setCommitted(p.committed())
+        .setWholeFileHash(toProto(p.wholeFileHash()));
     p.files().forEach(f -> b.addFiles(ResumeFile.newBuilder()
         .setFileIndex(f.fileIndex()).setVerifiedBytes(f.verifiedBytes()).setComplete(f.complete())));
     return b.build();
@@ -152,6 +170,6 @@ final class FrameMapper {
   static ResumePoint fromProto(TransferResumePoint p) {
     return new ResumePoint(p.getFilesList().stream()
         .map(f -> new ResumePoint.FileProgress(f.getFileIndex(), f.getVerifiedBytes(), f.getComplete()))
-        .toList(), p.getCommitted());
+        .toList(), p.getCommitted(), fromProto(p.getWholeFileHash()));
   }
 }

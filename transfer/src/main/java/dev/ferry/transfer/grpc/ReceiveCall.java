@@ -112,7 +112,7 @@ final class ReceiveCall implements StreamObserver<TransferFrame> {
       case CHUNK -> session.chunk(this, FrameMapper.fromProto(frame.getChunk()), decoder);
       case FILE_END -> {
         var end = frame.getFileEnd();
-        session.endFile(this, end.getFileIndex(), end.getSize(), end.getSha256().toByteArray());
+        session.endFile(this, end.getFileIndex(), end.getSize(), end.getDigest().toByteArray());
         verified.add(end.getFileIndex());
       }
       case CLOSE -> commit(frame.getClose().getFilesTotal());

@@ -7,6 +7,7 @@ import dev.ferry.transfer.FailureReason;
 import dev.ferry.transfer.TransferException;
 import dev.ferry.transfer.codec.ChunkEncoder;
 import dev.ferry.transfer.codec.EncodedChunk;
+import dev.ferry.transfer.codec.WholeFileHash;
 import dev.ferry.transfer.receive.ResumePoint;
 import dev.ferry.transfer.send.FileChunks;
 import dev.ferry.transfer.tree.Entry;
@@ -37,6 +38,8 @@ final class StreamWorker {
   private final List<Cursor> open = new ArrayList<>();
   private final byte[] buffer;
   private volatile SendCall current;
+  /** The whole-file hash the receiver verifies with, as its resume point says. */
+  private WholeFileHash hash = WholeFileHash.PREFERRED;
   private volatile boolean aborted;
 
   /** Where a file stands on the current call. */
@@ -64,7 +67,9 @@ final class StreamWorker {
         current = call;
         try {
           call.send(plan.openFrame());
-          Map<Integer, ResumePoint.FileProgress> progress = call.awaitResumePoint().byIndex();
+          ResumePoint resumePoint = call.awaitResumePoint();
+          Map<Integer, ResumePoint.FileProgress> progress = resumePoint.byIndex();
+          hash = resumePoint.wholeFileHash();
           if (attempt > 0) {
             plan.counters().reconnects.incrementAndGet();
           }
@@ -143,7 +148,7 @@ final class StreamWorker {
     try {
       if (c.chunks == null) {
         ResumePoint.FileProgress p = progress.get(file.index());
-        c.chunks = new FileChunks(plan.request().source(), file, buffer, p == null ? 0 : p.verifiedBytes());
+        c.chunks = new FileChunks(plan.request().source(), file, buffer, p == null ? 0 : p.verifiedBytes(), hash);
       }
       if (c.headerSentOn != call) {
         call.send(TransferFrame.newBuilder().setFile(FrameMapper.toProto(file, c.chunks.position()).toBuilder()
@@ -201,7 +206,7 @@ final class StreamWorker {
       call.send(TransferFrame.newBuilder().setFile(FrameMapper.toProto(fresh, c.chunks.position())).build());
     }
     call.send(TransferFrame.newBuilder().setFileEnd(FileEnd.newBuilder().setFileIndex(c.file.index())
-        .setSize(c.chunks.position()).setSha256(ByteString.copyFrom(c.chunks.digest()))).build());
+        .setSize(c.chunks.position()).setDigest(ByteString.copyFrom(c.chunks.digest()))).build());
     c.ended = true;
     c.chunks.close();
     c.chunks = null; // until verified only the index is kept: a reconnect reopens the file

@@ -3,6 +3,7 @@ package dev.ferry.transfer.grpc;
 import dev.ferry.proto.v1.TransferFrame;
 import dev.ferry.transfer.SendRequest;
 import dev.ferry.transfer.Ticker;
+import dev.ferry.transfer.codec.WholeFileHash;
 import dev.ferry.transfer.receive.OpenRequest;
 import dev.ferry.transfer.send.CompressionPolicy;
 import dev.ferry.transfer.send.FileDiscovery;
@@ -50,7 +51,7 @@ record TransferPlan(
     SendRequest r = request;
     Manifest m = manifest();
     OpenRequest open = new OpenRequest(r.migrationId(), r.token(), r.sourceNode(), r.destination(), r.kind(),
-        transferId, m.bytesTotal(), m.files().size(), r.pipelined(), baseDestination);
+        transferId, m.bytesTotal(), m.files().size(), r.pipelined(), baseDestination, WholeFileHash.PREFERRED);
     return TransferFrame.newBuilder()
         .setOpen(FrameMapper.toProto(open).toBuilder().setWindowBytes(r.options().windowBytes()))
         .build();

@@ -4,25 +4,26 @@ import dev.ferry.transfer.FailureReason;
 import dev.ferry.transfer.TransferException;
 import dev.ferry.transfer.codec.ChunkDecoder;
 import dev.ferry.transfer.codec.Codec;
+import dev.ferry.transfer.codec.WholeFileHash;
 import dev.ferry.transfer.tree.EntryAttributes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One regular file being received. Only its current owner (one call) may write; a resumed call
- * takes ownership, and chunks the old call still delivers are refused. The SHA-256 covers exactly
- * the verified prefix, so a resumed file continues hashing where it stopped.
+ * takes ownership, and chunks the old call still delivers are refused. The whole-file hash covers
+ * exactly the verified prefix, so a resumed file continues hashing where it stopped.
  */
 final class IncomingFile {
   final int index;
   final String path;
   private final Path file;
   private final ReentrantLock lock = new ReentrantLock();
-  private final MessageDigest sha256;
+  private final WholeFileHash hash;
+  private final WholeFileHash.Digest digest;
   /** Written and sealed through its descriptor: one open per file, no path lookups after it. */
   private final int fd;
   private EntryAttributes attributes;
@@ -34,12 +35,13 @@ final class IncomingFile {
   /** The descriptor is open: sealing closes it, as does a failed transfer; never twice (its number may be reused). */
   private boolean open = true;
 
-  IncomingFile(int index, String path, Path file, EntryAttributes attributes) throws IOException {
+  IncomingFile(int index, String path, Path file, EntryAttributes attributes, WholeFileHash hash) throws IOException {
     this.index = index;
     this.path = path;
     this.file = file;
     this.attributes = attributes;
-    this.sha256 = newSha256();
+    this.hash = hash;
+    this.digest = hash.start();
     this.fd = NativeFiles.create(file);
   }
 
@@ -77,11 +79,11 @@ final class IncomingFile {
       String where = path + " @" + chunk.offset();
       if (chunk.codec() == Codec.ZERO) {
         // Left as a hole: zero pages cost neither wire nor disk.
-        sha256.update(zeros, 0, chunk.rawLength());
+        digest.update(zeros, 0, chunk.rawLength());
       } else {
         byte[] raw = decoder.decode(chunk.codec(), chunk.data(), chunk.rawLength(), chunk.crc32c(), where);
         writeFully(raw, chunk.rawLength(), chunk.offset());
-        sha256.update(raw, 0, chunk.rawLength());
+        digest.update(raw, 0, chunk.rawLength());
         dataEnd = end;
       }
       verified = end;
@@ -90,8 +92,8 @@ final class IncomingFile {
     }
   }
 
-  /** Verifies size and SHA-256; on success the file is closed with its metadata applied. */
-  void finish(Object caller, long size, byte[] expectedSha256) {
+  /** Verifies size and whole-file hash; on success the file is closed with its metadata applied. */
+  void finish(Object caller, long size, byte[] expectedDigest) {
     lock.lock();
     try {
       requireOwner(caller);
@@ -101,10 +103,10 @@ final class IncomingFile {
       if (verified != size) {
         throw TransferException.checksum(path + ": sender says " + size + " bytes, " + verified + " arrived");
       }
-      byte[] actual = sha256.digest();
-      if (!MessageDigest.isEqual(actual, expectedSha256)) {
-        throw TransferException.checksum("%s: SHA-256 mismatch (sender %s, received %s)"
-            .formatted(path, HexFormat.of().formatHex(expectedSha256), HexFormat.of().formatHex(actual)));
+      byte[] actual = digest.finish();
+      if (!MessageDigest.isEqual(actual, expectedDigest)) {
+        throw TransferException.checksum("%s: %s mismatch (sender %s, received %s)".formatted(path,
+            hash.displayName(), HexFormat.of().formatHex(expectedDigest), HexFormat.of().formatHex(actual)));
       }
       try {
         requireOpen();
@@ -167,14 +169,6 @@ final class IncomingFile {
       NativeFiles.write(fd, raw, length, offset, file);
     } catch (IOException e) {
       throw DiskErrors.fromWrite(e, path);
-    }
-  }
-
-  private static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
     }
   }
 }

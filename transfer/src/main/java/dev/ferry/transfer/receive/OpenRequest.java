@@ -2,6 +2,7 @@ package dev.ferry.transfer.receive;
 
 import dev.ferry.transfer.TransferException;
 import dev.ferry.transfer.TransferKind;
+import dev.ferry.transfer.codec.WholeFileHash;
 import java.util.regex.Pattern;
 
 /** What a sender states when it opens (or reopens) a call of one transfer. */
@@ -15,7 +16,8 @@ public record OpenRequest(
     long bytesTotal,
     int filesTotal,
     boolean pipelined,
-    String baseDestination) {
+    String baseDestination,
+    WholeFileHash wholeFileHash) {
 
   private static final Pattern TRANSFER_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
@@ -28,6 +30,9 @@ public record OpenRequest(
     }
     if (kind == null) {
       throw TransferException.invalid("transfer kind is missing");
+    }
+    if (wholeFileHash == null) {
+      throw TransferException.invalid("whole-file hash is missing");
     }
     baseDestination = baseDestination == null ? "" : baseDestination;
     if ((kind == TransferKind.ROOTFS_DELTA) == baseDestination.isEmpty()) {

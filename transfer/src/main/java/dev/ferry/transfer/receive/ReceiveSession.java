@@ -60,7 +60,7 @@ public final class ReceiveSession {
 
   public ResumePoint resumePoint() {
     List<ResumePoint.FileProgress> progress = files.values().stream().map(IncomingFile::progress).toList();
-    return new ResumePoint(progress, state == State.COMMITTED);
+    return new ResumePoint(progress, state == State.COMMITTED, opened.wholeFileHash());
   }
 
   /** A call starts sending a regular file, from the start or from a verified offset. */
@@ -80,7 +80,7 @@ public final class ReceiveSession {
         StagingTree.deleteRecursively(path);
         staging.forgetDirectories();
       }
-      return new IncomingFile(file.index(), file.path(), path, file.attributes());
+      return new IncomingFile(file.index(), file.path(), path, file.attributes(), opened.wholeFileHash());
     } catch (IOException e) {
       throw DiskErrors.fromWrite(e, file.path());
     }
@@ -92,9 +92,9 @@ public final class ReceiveSession {
   }
 
   /** Verifies a finished file; throws IMAGE_CHECKSUM_MISMATCH if it is not what the sender read. */
-  public void endFile(Object call, int fileIndex, long size, byte[] sha256) {
+  public void endFile(Object call, int fileIndex, long size, byte[] digest) {
     requireOpen();
-    firstCause(() -> file(fileIndex).finish(call, size, sha256));
+    firstCause(() -> file(fileIndex).finish(call, size, digest));
   }
 
   /**

@@ -1,12 +1,16 @@
 package dev.ferry.transfer.receive;
 
+import dev.ferry.transfer.codec.WholeFileHash;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** What the receiver already holds of a transfer: the sender continues from here. */
-public record ResumePoint(List<FileProgress> files, boolean committed) {
+/**
+ * What the receiver already holds of a transfer: the sender continues from here, and hashes
+ * whole files with {@code wholeFileHash}, the one the receiver verifies them with.
+ */
+public record ResumePoint(List<FileProgress> files, boolean committed, WholeFileHash wholeFileHash) {
 
   /** @param verifiedBytes the prefix of the file whose chunks were verified and written */
   public record FileProgress(int fileIndex, long verifiedBytes, boolean complete) {}

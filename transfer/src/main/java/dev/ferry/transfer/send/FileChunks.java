@@ -1,5 +1,6 @@
 package dev.ferry.transfer.send;
 
+import dev.ferry.transfer.codec.WholeFileHash;
 import dev.ferry.transfer.tree.Entry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -7,8 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * Reads one regular file in fixed-size chunks and hashes all of it. A resumed file hashes its
@@ -17,7 +16,7 @@ import java.security.NoSuchAlgorithmException;
 public final class FileChunks implements AutoCloseable {
   private final Entry.RegularFile file;
   private final FileChannel channel;
-  private final MessageDigest sha256;
+  private final WholeFileHash.Digest digest;
   private final byte[] buffer;
   private long position;
 
@@ -25,17 +24,17 @@ public final class FileChunks implements AutoCloseable {
    * @param buffer one chunk of space, shared by all files of a stream (it reads one at a time):
    *               a stream of many small files must not hold a chunk per file
    */
-  public FileChunks(Path root, Entry.RegularFile file, byte[] buffer, long resumeOffset) throws IOException {
+  public FileChunks(Path root, Entry.RegularFile file, byte[] buffer, long resumeOffset, WholeFileHash hash) throws IOException {
     this.file = file;
     this.channel = FileChannel.open(root.resolve(file.path()), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-    this.sha256 = sha256();
+    this.digest = hash.start();
     this.buffer = buffer;
     while (position < resumeOffset) {
       int n = readChunk((int) Math.min(buffer.length, resumeOffset - position));
       if (n <= 0) {
         throw new IOException(file.path() + " shrank below its resume offset " + resumeOffset);
       }
-      sha256.update(buffer, 0, n);
+      digest.update(buffer, 0, n);
       position += n;
     }
   }
@@ -50,7 +49,7 @@ public final class FileChunks implements AutoCloseable {
     if (n <= 0) {
       return 0;
     }
-    sha256.update(buffer, 0, n);
+    digest.update(buffer, 0, n);
     position += n;
     return n;
   }
@@ -60,8 +59,9 @@ public final class FileChunks implements AutoCloseable {
     return buffer;
   }
 
+  /** The whole file's hash; once, after the last chunk. */
   public byte[] digest() {
-    return sha256.digest();
+    return digest.finish();
   }
 
   public Entry.RegularFile file() {
@@ -76,14 +76,6 @@ public final class FileChunks implements AutoCloseable {
       }
     }
     return bb.position();
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
   }
 
   @Override

@@ -41,8 +41,8 @@ class CorruptionTest {
           }
           return f;
         })),
-        Arguments.of("wrong whole-file SHA-256", Compression.zstd(1), new FrameTampering(f -> f.hasFileEnd()
-            ? f.toBuilder().setFileEnd(f.getFileEnd().toBuilder().setSha256(ByteString.copyFrom(new byte[32]))).build()
+        Arguments.of("wrong whole-file hash", Compression.zstd(1), new FrameTampering(f -> f.hasFileEnd()
+            ? f.toBuilder().setFileEnd(f.getFileEnd().toBuilder().setDigest(ByteString.copyFrom(new byte[16]))).build()
             : f)));
   }
 

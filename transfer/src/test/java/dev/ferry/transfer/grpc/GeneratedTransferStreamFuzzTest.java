@@ -60,7 +60,7 @@ class GeneratedTransferStreamFuzzTest {
         boolean honest = data.consumeBoolean();
         yield TransferFrame.newBuilder().setFileEnd(FileEnd.newBuilder().setFileIndex(index)
             .setSize(honest ? content.length : data.consumeLong(-1, 1 << 16))
-            .setSha256(ByteString.copyFrom(honest ? sha256(content) : data.consumeBytes(32)))).build();
+            .setDigest(ByteString.copyFrom(honest ? sha256(content) : data.consumeBytes(32)))).build();
       }
       default -> TransferFrame.newBuilder().setClose(TransferClose.newBuilder().setFilesTotal(data.consumeInt(-1, 4))).build();
     };

@@ -3,6 +3,7 @@ package dev.ferry.transfer.grpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import dev.ferry.transfer.Compression;
 import dev.ferry.transfer.FailureReason;
 import dev.ferry.transfer.SendRequest;
@@ -10,6 +11,8 @@ import dev.ferry.transfer.TransferException;
 import dev.ferry.transfer.TransferKind;
 import dev.ferry.transfer.TransferOptions;
 import dev.ferry.transfer.TransferStats;
+import dev.ferry.transfer.codec.WholeFileHash;
+import dev.ferry.transfer.testing.FrameTampering;
 import dev.ferry.transfer.testing.InProcessTransfer;
 import dev.ferry.transfer.testing.MigrationDirs;
 import dev.ferry.transfer.testing.TreeAssertions;
@@ -18,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,6 +79,34 @@ class TreeTransferTest {
       TreeAssertions.assertSameTree(source, images);
       assertThat(Files.size(images.resolve("trailing-hole.img"))).isEqualTo(3 * 4096);
       assertThat(Files.size(images.resolve("only-zeros.img"))).isEqualTo(2 * 4096);
+    }
+  }
+
+  @Test
+  void filesAreVerifiedWithXxh3AndWithSha256WhenTheReceiverPredatesTheChoice() throws Exception {
+    Path source = tmp.resolve("source");
+    TreeFixtures.sampleTree(source);
+    byte[] content = Files.readAllBytes(source.resolve("pages-1.img"));
+    for (boolean receiverKnowsTheChoice : new boolean[] {true, false}) {
+      List<ByteString> digests = new CopyOnWriteArrayList<>();
+      FrameTampering wire = new FrameTampering(f -> {
+        if (f.hasFileEnd()) {
+          digests.add(f.getFileEnd().getDigest());
+        }
+        // An older receiver never sees the field, and so answers without it.
+        return f.hasOpen() && !receiverKnowsTheChoice ? f.toBuilder().setOpen(f.getOpen().toBuilder().clearWholeFileHash()).build() : f;
+      });
+      Path migration = Files.createDirectories(tmp.resolve("target-" + receiverKnowsTheChoice + "/m1"));
+      MigrationDirs dirs = new MigrationDirs(migration, "m1", "secret", "node-a");
+      try (InProcessTransfer transfer = new InProcessTransfer(dirs, wire)) {
+        TreeSender.send(transfer.channel(), request(source, TransferOptions.defaults().withParallelStreams(1)), s -> { });
+      }
+      TreeAssertions.assertSameTree(source, migration.resolve("images"));
+      WholeFileHash used = receiverKnowsTheChoice ? WholeFileHash.XXH3_128 : WholeFileHash.SHA256;
+      WholeFileHash.Digest expected = used.start();
+      expected.update(content, 0, content.length);
+      assertThat(digests).hasSize(5).allSatisfy(d -> assertThat(d.size()).isEqualTo(used == WholeFileHash.SHA256 ? 32 : 16))
+          .contains(ByteString.copyFrom(expected.finish()));
     }
   }
 

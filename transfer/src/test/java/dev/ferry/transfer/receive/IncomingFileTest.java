@@ -7,6 +7,7 @@ import dev.ferry.transfer.TransferException;
 import dev.ferry.transfer.codec.ChunkDecoder;
 import dev.ferry.transfer.codec.ChunkEncoder;
 import dev.ferry.transfer.codec.EncodedChunk;
+import dev.ferry.transfer.codec.WholeFileHash;
 import dev.ferry.transfer.tree.EntryAttributes;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +24,12 @@ class IncomingFileTest {
 
   @Test
   void aClosedFileRefusesChunksAndNeverWritesThroughItsOldDescriptor() throws Exception {
-    IncomingFile file = new IncomingFile(0, "a", dir.resolve("a"), ATTRIBUTES);
+    IncomingFile file = new IncomingFile(0, "a", dir.resolve("a"), ATTRIBUTES, WholeFileHash.XXH3_128);
     Object call = new Object();
     file.takeOver(call, "a", ATTRIBUTES, 0);
     file.closeQuietly();
     // The kernel hands the freed descriptor number to the next open: this file must not receive a's bytes.
-    IncomingFile other = new IncomingFile(1, "b", dir.resolve("b"), ATTRIBUTES);
+    IncomingFile other = new IncomingFile(1, "b", dir.resolve("b"), ATTRIBUTES, WholeFileHash.XXH3_128);
     byte[] raw = new byte[4096];
     Arrays.fill(raw, (byte) 'x');
     try (ChunkEncoder encoder = new ChunkEncoder(); ChunkDecoder decoder = new ChunkDecoder()) {
@@ -37,8 +38,8 @@ class IncomingFileTest {
           Arrays.copyOf(encoded.data(), encoded.dataLength()), encoded.crc32c());
       assertThatThrownBy(() -> file.write(call, chunk, decoder, new byte[4096]))
           .isInstanceOf(TransferException.class).hasMessageContaining("a was closed");
-      byte[] emptySha256 = java.security.MessageDigest.getInstance("SHA-256").digest();
-      assertThatThrownBy(() -> file.finish(call, 0, emptySha256))
+      byte[] emptyDigest = WholeFileHash.XXH3_128.start().finish();
+      assertThatThrownBy(() -> file.finish(call, 0, emptyDigest))
           .isInstanceOf(TransferException.class).hasMessageContaining("a was closed");
     }
     other.closeQuietly();
