@@ -34,11 +34,14 @@ final class AdaptiveCompression implements CompressionPolicy {
 
   private final Ticker ticker;
   private final int streams;
+  private final SettledLevels settledLevels;
+  private final Object peer;
   private final Map<Integer, Long> rawBytesByLevel = new HashMap<>();
   private final LevelMemory memory = new LevelMemory(LevelLadder.LEVELS.size(), FORGET_PERIODS);
   private long period;
   private int worseStreak;
-  private int index = LevelLadder.START;
+  private int index;
+  private final int startIndex;
   private long periodStart;
   private long chunks;
   private long compressNanos;
@@ -54,8 +57,17 @@ final class AdaptiveCompression implements CompressionPolicy {
   private String reason;
 
   AdaptiveCompression(Ticker ticker, int streams) {
+    this(ticker, streams, new SettledLevels(ticker), new Object());
+  }
+
+  /** Starts where the last transfer to {@code peer} settled, and leaves its own decisions there. */
+  AdaptiveCompression(Ticker ticker, int streams, SettledLevels settledLevels, Object peer) {
     this.ticker = ticker;
     this.streams = streams;
+    this.settledLevels = settledLevels;
+    this.peer = peer;
+    this.index = settledLevels.start(peer);
+    this.startIndex = index;
     this.periodStart = ticker.nanos();
   }
 
@@ -203,6 +215,7 @@ final class AdaptiveCompression implements CompressionPolicy {
   }
 
   private void reset(long now) {
+    settledLevels.settled(peer, index);
     period++;
     periodStart = now;
     chunks = compressNanos = sendNanos = rawCompressed = wireCompressed = wireBytes = rawBytes = 0;
@@ -223,13 +236,17 @@ final class AdaptiveCompression implements CompressionPolicy {
     return now + " (bytes: " + shares + ")";
   }
 
+  private boolean startedFromPeer() {
+    return startIndex != LevelLadder.START;
+  }
+
   @Override
   public synchronized String reason() {
     String now = LevelLadder.describe(LevelLadder.LEVELS.get(index));
     if (reason == null) {
       String so = chunks == 0 ? "no data chunk measured" : measured(ticker.nanos());
-      return "adaptive, stayed at the starting level " + now + " (shorter than one measurement period; chunks that"
-          + " do not compress go raw regardless): " + so;
+      return "adaptive, stayed at the starting level " + now + (startedFromPeer() ? ", where the last transfer to this peer settled" : "")
+          + " (shorter than one measurement period; chunks that do not compress go raw regardless): " + so;
     }
     return "adaptive, now " + now + "; last decision: " + reason;
   }

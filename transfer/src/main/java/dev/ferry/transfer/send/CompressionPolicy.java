@@ -22,11 +22,12 @@ public interface CompressionPolicy {
   /** Why, with the measurements behind it. */
   String reason();
 
-  static CompressionPolicy of(Compression compression, Ticker ticker, int streams) {
+  /** @param peer the channel the transfer goes over (adaptive compression starts where the last one over it settled) */
+  static CompressionPolicy of(Compression compression, Ticker ticker, int streams, Object peer) {
     return switch (compression) {
       case Compression.None n -> new FixedCompression(null, "compression disabled by the caller");
       case Compression.Zstd z -> new FixedCompression(z.level(), "level fixed by the caller");
-      case Compression.Auto a -> new AdaptiveCompression(ticker, streams);
+      case Compression.Auto a -> new AdaptiveCompression(ticker, streams, SettledLevels.SHARED, peer);
     };
   }
 }

@@ -45,6 +45,30 @@ class AdaptiveTransferTest {
   }
 
   @Test
+  void theNextTransferOverTheSameChannelStartsAtTheLevelTheLastOneSettledOn() throws Exception {
+    Path pages = Files.createDirectories(tmp.resolve("pages"));
+    TreeFixtures.mixedPages(pages.resolve("pages-1.img"), 40 * MIB, 1);
+    Path small = Files.createDirectories(tmp.resolve("small"));
+    for (int i = 0; i < 50; i++) {
+      Files.writeString(small.resolve("f" + i + ".conf"), "key = value with some words\n".repeat(200 + i));
+    }
+    Path migration = Files.createDirectories(tmp.resolve("m1"));
+    TransferOptions slowLink = TransferOptions.defaults().withBandwidth(25_000_000).withParallelStreams(1);
+    try (InProcessTransfer transfer = new InProcessTransfer(new MigrationDirs(migration, "m1", "t", "n"))) {
+      TransferStats first = TreeSender.send(transfer.channel(),
+          new SendRequest(pages, "m1", "t", "n", "images", TransferKind.IMAGES, slowLink), s -> { });
+      assertThat(first.compression()).startsWith("zstd");
+      // A tree that ends before one measurement period: before, it always went raw.
+      TransferStats second = TreeSender.send(transfer.channel(),
+          new SendRequest(small, "m1", "t", "n", "rootfs", TransferKind.ROOTFS_FULL, slowLink), s -> { });
+      TreeAssertions.assertSameTree(small, migration.resolve("rootfs"));
+      assertThat(second.compression()).startsWith("zstd");
+      assertThat(second.compressionReason()).contains("where the last transfer to this peer settled");
+      assertThat(second.wireBytes()).isLessThan(second.rawBytes() / 4);
+    }
+  }
+
+  @Test
   void randomDataIsSentRaw() throws Exception {
     Path source = Files.createDirectories(tmp.resolve("source"));
     TreeFixtures.randomFile(source.resolve("pages-1.img"), 64 * MIB, 2);

@@ -1,0 +1,56 @@
+package dev.ferry.transfer.send;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.transfer.codec.Codec;
+import dev.ferry.transfer.codec.EncodedChunk;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** A transfer starts where the last one to the same peer settled; other peers and old news start raw. */
+class SettledLevelsTest {
+  private static final int CHUNK = 1 << 20;
+  private final AtomicLong now = new AtomicLong();
+  private final SettledLevels settled = new SettledLevels(now::get);
+  private final Object peerA = new Object();
+  private final Object peerB = new Object();
+
+  /** A transfer over a slow link of compressible data: it climbs to zstd 3. */
+  private void slowLinkTransfer(Object peer) {
+    AdaptiveCompression policy = new AdaptiveCompression(now::get, 1, settled, peer);
+    for (int period = 0; period < 6; period++) {
+      for (int i = 0; i < 10; i++) {
+        Integer level = policy.level();
+        EncodedChunk chunk = level == null
+            ? new EncodedChunk(Codec.NONE, 0, new byte[0], CHUNK, CHUNK, 0)
+            : new EncodedChunk(Codec.ZSTD, level, new byte[0], CHUNK / 2, CHUNK, 0);
+        now.addAndGet(24_000_000);
+        policy.record(chunk, level, level == null ? 100_000 : 4_000_000, 20_000_000);
+      }
+    }
+    assertThat(policy.level()).isEqualTo(3);
+  }
+
+  @Test
+  void theNextTransferToThePeerStartsAtTheSettledLevelOthersStartRaw() {
+    slowLinkTransfer(peerA);
+
+    AdaptiveCompression next = new AdaptiveCompression(now::get, 1, settled, peerA);
+    assertThat(next.level()).isEqualTo(3);
+    assertThat(next.reason()).contains("starting level zstd 3, where the last transfer to this peer settled");
+    AdaptiveCompression elsewhere = new AdaptiveCompression(now::get, 1, settled, peerB);
+    elsewhere.level(); // the first chunk of a raw start is a probe
+    assertThat(elsewhere.level()).isNull();
+  }
+
+  @Test
+  void aSettledLevelIsForgottenAfterTenMinutes() {
+    slowLinkTransfer(peerA);
+    now.addAndGet(SettledLevels.FORGET_AFTER_NANOS + 1);
+
+    AdaptiveCompression later = new AdaptiveCompression(now::get, 1, settled, peerA);
+    later.level();
+    assertThat(later.level()).isNull();
+    assertThat(later.reason()).contains("starting level none (");
+  }
+}
