@@ -36,12 +36,13 @@ final class AdaptiveCompression implements CompressionPolicy {
   private final int streams;
   private final SettledLevels settledLevels;
   private final Object peer;
+  /** Where this transfer started on the ladder: above "none" when the last one over the channel settled there. */
+  private final int startIndex;
   private final Map<Integer, Long> rawBytesByLevel = new HashMap<>();
   private final LevelMemory memory = new LevelMemory(LevelLadder.LEVELS.size(), FORGET_PERIODS);
   private long period;
   private int worseStreak;
   private int index;
-  private final int startIndex;
   private long periodStart;
   private long chunks;
   private long compressNanos;
