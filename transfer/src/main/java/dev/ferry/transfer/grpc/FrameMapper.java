@@ -139,7 +139,7 @@ final class FrameMapper {
       throw TransferException.invalid("chunk of file " + c.getFileIndex() + " at negative offset " + c.getOffset());
     }
     return new IncomingChunk(c.getFileIndex(), c.getOffset(), c.getRawLength(), fromProto(c.getCompression()),
-        c.getData().toByteArray(), c.getCrc32C());
+        AliasedBytes.of(c.getData()), c.getCrc32C());
   }
 
   static Compression toProto(Codec c) {

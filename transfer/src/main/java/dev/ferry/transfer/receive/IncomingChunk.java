@@ -1,6 +1,7 @@
 package dev.ferry.transfer.receive;
 
+import dev.ferry.transfer.codec.ByteSlice;
 import dev.ferry.transfer.codec.Codec;
 
-/** One chunk as it arrived, not yet verified. */
-public record IncomingChunk(int fileIndex, long offset, int rawLength, Codec codec, byte[] data, int crc32c) {}
+/** One chunk as it arrived, not yet verified; its data lies in the parsed message. */
+public record IncomingChunk(int fileIndex, long offset, int rawLength, Codec codec, ByteSlice data, int crc32c) {}

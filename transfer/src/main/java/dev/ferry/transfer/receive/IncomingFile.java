@@ -2,6 +2,7 @@ package dev.ferry.transfer.receive;
 
 import dev.ferry.transfer.FailureReason;
 import dev.ferry.transfer.TransferException;
+import dev.ferry.transfer.codec.ByteSlice;
 import dev.ferry.transfer.codec.ChunkDecoder;
 import dev.ferry.transfer.codec.Codec;
 import dev.ferry.transfer.codec.WholeFileHash;
@@ -81,9 +82,9 @@ final class IncomingFile {
         // Left as a hole: zero pages cost neither wire nor disk.
         digest.update(zeros, 0, chunk.rawLength());
       } else {
-        byte[] raw = decoder.decode(chunk.codec(), chunk.data(), chunk.rawLength(), chunk.crc32c(), where);
-        writeFully(raw, chunk.rawLength(), chunk.offset());
-        digest.update(raw, 0, chunk.rawLength());
+        ByteSlice raw = decoder.decode(chunk.codec(), chunk.data(), chunk.rawLength(), chunk.crc32c(), where);
+        writeFully(raw, chunk.offset());
+        digest.update(raw.array(), raw.offset(), raw.length());
         dataEnd = end;
       }
       verified = end;
@@ -163,10 +164,10 @@ final class IncomingFile {
     }
   }
 
-  private void writeFully(byte[] raw, int length, long offset) {
+  private void writeFully(ByteSlice raw, long offset) {
     requireOpen();
     try {
-      NativeFiles.write(fd, raw, length, offset, file);
+      NativeFiles.write(fd, raw, offset, file);
     } catch (IOException e) {
       throw DiskErrors.fromWrite(e, path);
     }

@@ -1,5 +1,6 @@
 package dev.ferry.transfer.receive;
 
+import dev.ferry.transfer.codec.ByteSlice;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -111,11 +112,12 @@ final class NativeFiles {
     }
   }
 
-  /** Writes {@code length} bytes of {@code data} at {@code position}, all of them. */
-  static void write(int fd, byte[] data, int length, long position, Path path) throws IOException {
+  /** Writes all of {@code data} at {@code position}. */
+  static void write(int fd, ByteSlice data, long position, Path path) throws IOException {
+    int length = data.length();
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(STATE);
-      MemorySegment buffer = MemorySegment.ofArray(data);
+      MemorySegment buffer = MemorySegment.ofArray(data.array()).asSlice(data.offset(), length);
       long done = 0;
       while (done < length) {
         long n = (long) PWRITE.invokeExact(state, fd, buffer.asSlice(done), length - done, position + done);

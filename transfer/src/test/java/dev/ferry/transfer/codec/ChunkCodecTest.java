@@ -28,8 +28,22 @@ class ChunkCodecTest {
     EncodedChunk c = encoder.encode(raw, raw.length, 1);
     assertThat(c.codec()).isEqualTo(Codec.ZSTD);
     assertThat(c.dataLength()).isLessThan(raw.length / 10);
-    byte[] back = decoder.decode(c.codec(), Arrays.copyOf(c.data(), c.dataLength()), c.rawLength(), c.crc32c(), "t");
-    assertThat(back).isEqualTo(raw);
+    // The compressed bytes in the middle of a larger array, as a parsed message holds them.
+    byte[] message = new byte[c.dataLength() + 20];
+    System.arraycopy(c.data(), 0, message, 7, c.dataLength());
+    ByteSlice back = decoder.decode(c.codec(), new ByteSlice(message, 7, c.dataLength()), c.rawLength(), c.crc32c(), "t");
+    assertThat(Arrays.copyOfRange(back.array(), back.offset(), back.offset() + back.length())).isEqualTo(raw);
+  }
+
+  @Test
+  void rawDataIsVerifiedWhereItLies() {
+    byte[] raw = new byte[4096];
+    new Random(3).nextBytes(raw);
+    EncodedChunk c = encoder.encode(raw, raw.length, null);
+    byte[] message = new byte[c.dataLength() + 9];
+    System.arraycopy(c.data(), 0, message, 9, c.dataLength());
+    ByteSlice data = new ByteSlice(message, 9, c.dataLength());
+    assertThat(decoder.decode(c.codec(), data, c.rawLength(), c.crc32c(), "t")).isSameAs(data);
   }
 
   @Test
@@ -65,7 +79,7 @@ class ChunkCodecTest {
     EncodedChunk c = encoder.encode(raw, raw.length, null);
     byte[] data = Arrays.copyOf(c.data(), c.dataLength());
     data[100] ^= 1;
-    assertThatThrownBy(() -> decoder.decode(c.codec(), data, c.rawLength(), c.crc32c(), "f @0"))
+    assertThatThrownBy(() -> decoder.decode(c.codec(), ByteSlice.of(data), c.rawLength(), c.crc32c(), "f @0"))
         .isInstanceOfSatisfying(TransferException.class,
             e -> assertThat(e.reason()).isEqualTo(FailureReason.IMAGE_CHECKSUM_MISMATCH))
         .hasMessageContaining("f @0");
@@ -73,7 +87,7 @@ class ChunkCodecTest {
 
   @Test
   void garbageZstdIsAChecksumMismatch() {
-    assertThatThrownBy(() -> decoder.decode(Codec.ZSTD, new byte[] {1, 2, 3, 4, 5}, 100, 0, "g"))
+    assertThatThrownBy(() -> decoder.decode(Codec.ZSTD, ByteSlice.of(new byte[] {1, 2, 3, 4, 5}), 100, 0, "g"))
         .isInstanceOfSatisfying(TransferException.class,
             e -> assertThat(e.reason()).isEqualTo(FailureReason.IMAGE_CHECKSUM_MISMATCH));
   }

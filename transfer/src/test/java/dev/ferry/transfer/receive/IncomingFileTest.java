@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.transfer.TransferException;
+import dev.ferry.transfer.codec.ByteSlice;
 import dev.ferry.transfer.codec.ChunkDecoder;
 import dev.ferry.transfer.codec.ChunkEncoder;
 import dev.ferry.transfer.codec.EncodedChunk;
@@ -35,7 +36,7 @@ class IncomingFileTest {
     try (ChunkEncoder encoder = new ChunkEncoder(); ChunkDecoder decoder = new ChunkDecoder()) {
       EncodedChunk encoded = encoder.encode(raw, raw.length, null);
       IncomingChunk chunk = new IncomingChunk(0, 0, encoded.rawLength(), encoded.codec(),
-          Arrays.copyOf(encoded.data(), encoded.dataLength()), encoded.crc32c());
+          ByteSlice.of(Arrays.copyOf(encoded.data(), encoded.dataLength())), encoded.crc32c());
       assertThatThrownBy(() -> file.write(call, chunk, decoder, new byte[4096]))
           .isInstanceOf(TransferException.class).hasMessageContaining("a was closed");
       byte[] emptyDigest = WholeFileHash.XXH3_128.start().finish();

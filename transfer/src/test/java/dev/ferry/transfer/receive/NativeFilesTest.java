@@ -3,6 +3,7 @@ package dev.ferry.transfer.receive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.transfer.codec.ByteSlice;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ class NativeFilesTest {
     Path file = dir.resolve("f");
     int fd = NativeFiles.create(file);
     byte[] data = "hello, pages".getBytes();
-    NativeFiles.write(fd, data, 5, 0, file);
+    NativeFiles.write(fd, new ByteSlice(data, 0, 5), 0, file);
     NativeFiles.seal(fd, 8192, 1234, 5678, 04755, MTIME, file); // a trailing hole: only the length
     Map<String, Object> a = Files.readAttributes(file, "unix:mode,uid,gid,size,lastModifiedTime", LinkOption.NOFOLLOW_LINKS);
     assertThat((Integer) a.get("mode") & 07777).isEqualTo(04755);
@@ -43,8 +44,9 @@ class NativeFilesTest {
   void aFileWhoseWritesMadeItsLengthKeepsIt() throws IOException {
     Path file = dir.resolve("f");
     int fd = NativeFiles.create(file);
-    NativeFiles.write(fd, "hello".getBytes(), 5, 0, file);
-    NativeFiles.write(fd, "pages".getBytes(), 5, 5, file);
+    NativeFiles.write(fd, ByteSlice.of("hello".getBytes()), 0, file);
+    byte[] message = "[pages]".getBytes(); // written from inside a larger array, as received chunks are
+    NativeFiles.write(fd, new ByteSlice(message, 1, 5), 5, file);
     NativeFiles.seal(fd, NativeFiles.LENGTH_IS_RIGHT, 1234, 5678, 0644, MTIME, file);
     assertThat(Files.readString(file)).isEqualTo("hellopages");
     assertThat(Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).to(TimeUnit.NANOSECONDS)).isEqualTo(MTIME);
@@ -76,7 +78,7 @@ class NativeFilesTest {
   @Test
   void failuresSayWhatTheKernelSaid() {
     Path file = dir.resolve("never-opened");
-    assertThatThrownBy(() -> NativeFiles.write(-1, new byte[1], 1, 0, file))
+    assertThatThrownBy(() -> NativeFiles.write(-1, ByteSlice.of(new byte[1]), 0, file))
         .isInstanceOf(IOException.class).hasMessage("write " + file + ": Bad file descriptor (errno 9)");
     assertThatThrownBy(() -> NativeFiles.create(dir.resolve("missing/f")))
         .hasMessageContaining("No such file or directory");
