@@ -25,6 +25,8 @@ final class IncomingFile {
   private final ReentrantLock lock = new ReentrantLock();
   private final WholeFileHash hash;
   private final WholeFileHash.Digest digest;
+  /** Who the file belongs to from its creation: no chown when that is who it should belong to. */
+  private final StagingTree.Created created;
   /** Written and sealed through its descriptor: one open per file, no path lookups after it. */
   private final int fd;
   private EntryAttributes attributes;
@@ -36,13 +38,15 @@ final class IncomingFile {
   /** The descriptor is open: sealing closes it, as does a failed transfer; never twice (its number may be reused). */
   private boolean open = true;
 
-  IncomingFile(int index, String path, Path file, EntryAttributes attributes, WholeFileHash hash) throws IOException {
+  IncomingFile(int index, String path, Path file, EntryAttributes attributes, WholeFileHash hash, StagingTree.Created created)
+      throws IOException {
     this.index = index;
     this.path = path;
     this.file = file;
     this.attributes = attributes;
     this.hash = hash;
     this.digest = hash.start();
+    this.created = created;
     this.fd = NativeFiles.create(file);
   }
 
@@ -114,7 +118,9 @@ final class IncomingFile {
         open = false; // sealing closes the descriptor, also when it fails
         // The file was created empty and written in order: only a trailing hole (zero chunks) leaves it short.
         long extendTo = dataEnd < size ? size : NativeFiles.LENGTH_IS_RIGHT;
-        NativeFiles.seal(fd, extendTo, attributes.uid(), attributes.gid(), attributes.mode(), attributes.mtimeNanos(), file);
+        boolean ownerRight = created.owns(attributes);
+        NativeFiles.seal(fd, extendTo, ownerRight ? NativeFiles.KEEP : attributes.uid(), ownerRight ? NativeFiles.KEEP : attributes.gid(),
+            attributes.mode(), attributes.mtimeNanos(), file);
       } catch (IOException e) {
         throw DiskErrors.fromWrite(e, path);
       }

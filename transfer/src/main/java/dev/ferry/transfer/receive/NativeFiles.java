@@ -25,6 +25,8 @@ final class NativeFiles {
   static final int S_IFBLK = 0060000;
   /** For {@link #seal}: the writes already gave the file its length. */
   static final long LENGTH_IS_RIGHT = -1;
+  /** As uid and gid, or as mode: already right, no call (chown's own "no change" value). */
+  static final int KEEP = -1;
 
   private static final int O_WRONLY = 01;
   private static final int O_CREAT = 0100;
@@ -77,14 +79,16 @@ final class NativeFiles {
    * Sets owner, mode (not of a symlink, which has none) and modification time of {@code path}
    * itself, without opening it (opening a FIFO would block) and never through a symlink (a path that
    * became one fails chmod with EOPNOTSUPP instead of changing what it points to). Owner first:
-   * chown clears set-id bits that chmod then restores.
+   * chown clears set-id bits that chmod then restores. {@link #KEEP} (both ids, or the mode) skips a call.
    */
   static void setAttributes(Path path, boolean symlink, int uid, int gid, int mode, long mtimeNanos) throws IOException {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(STATE);
       MemorySegment name = arena.allocateFrom(path.toString());
-      check((int) LCHOWN.invokeExact(state, name, uid, gid), state, "lchown", path);
-      if (!symlink) {
+      if (uid != KEEP || gid != KEEP) {
+        check((int) LCHOWN.invokeExact(state, name, uid, gid), state, "lchown", path);
+      }
+      if (!symlink && mode != KEEP) {
         check((int) FCHMODAT.invokeExact(state, AT_FDCWD, name, mode & 07777, AT_SYMLINK_NOFOLLOW), state, "chmod", path);
       }
       check((int) UTIMENSAT.invokeExact(state, AT_FDCWD, name, times(arena, mtimeNanos), AT_SYMLINK_NOFOLLOW), state, "utimensat", path);
@@ -139,6 +143,7 @@ final class NativeFiles {
    * set-id bits that chmod then restores), times last (nothing writes after them).
    *
    * @param extendTo the length when the file ends in a hole the writes did not reach, else {@link #LENGTH_IS_RIGHT}
+   * @param uid      {@link #KEEP} with gid when the file was created with the right owner
    */
   static void seal(int fd, long extendTo, int uid, int gid, int mode, long mtimeNanos, Path path) throws IOException {
     try (Arena arena = Arena.ofConfined()) {
@@ -146,7 +151,9 @@ final class NativeFiles {
       if (extendTo != LENGTH_IS_RIGHT) {
         check((int) FTRUNCATE.invokeExact(state, fd, extendTo), state, "ftruncate", path);
       }
-      check((int) FCHOWN.invokeExact(state, fd, uid, gid), state, "fchown", path);
+      if (uid != KEEP || gid != KEEP) {
+        check((int) FCHOWN.invokeExact(state, fd, uid, gid), state, "fchown", path);
+      }
       check((int) FCHMOD.invokeExact(state, fd, mode & 07777), state, "fchmod", path);
       check((int) FUTIMENS.invokeExact(state, fd, times(arena, mtimeNanos)), state, "futimens", path);
     } catch (IOException e) {

@@ -42,7 +42,7 @@ public final class ReceiveSession {
     this.opened = opened;
     this.replaceExisting = replaceExisting;
     this.target = target;
-    this.staging = new StagingTree(stagingDir);
+    this.staging = new StagingTree(stagingDir, replaceExisting);
     this.idleSinceNanos = nowNanos;
   }
 
@@ -80,7 +80,7 @@ public final class ReceiveSession {
         StagingTree.deleteRecursively(path);
         staging.forgetDirectories();
       }
-      return new IncomingFile(file.index(), file.path(), path, file.attributes(), opened.wholeFileHash());
+      return new IncomingFile(file.index(), file.path(), path, file.attributes(), opened.wholeFileHash(), staging.created());
     } catch (IOException e) {
       throw DiskErrors.fromWrite(e, file.path());
     }
@@ -167,7 +167,7 @@ public final class ReceiveSession {
         .toList();
     for (Entry.Directory d : dirs) {
       Path p = d.path().isEmpty() ? staging.root() : staging.resolveExisting(d.path());
-      staging.applyAttributes(p, d.attributes(), false);
+      staging.applyDirectoryAttributes(p, d.attributes());
     }
   }
 

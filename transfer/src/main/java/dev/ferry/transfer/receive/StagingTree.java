@@ -19,16 +19,59 @@ final class StagingTree {
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
   private final Path root;
+  private final boolean startsFromCopy;
   /** Directories this tree created or checked: only this receiver writes here, so they stay so. */
   private final java.util.Set<Path> knownDirectories = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** The subset this tree made itself: owner and mode as {@link #created()} says until the commit sets them. */
+  private final java.util.Set<Path> madeDirectories = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile Created created;
+
+  /**
+   * What an entry made here starts as: the root's owner (the agent's uid, and its gid or, under a
+   * set-gid directory, that directory's) and, for a directory, the root's mode (mkdir's mode under
+   * the same umask, set-gid inherited alike). An entry whose wanted owner or mode is that needs
+   * no chown or chmod: 2000 files and 1358 directories of a root filesystem are mostly root's.
+   */
+  record Created(int uid, int gid, int directoryMode) {
+    /**
+     * A tree that starts as a copy of an earlier one: a new entry under a copied set-gid directory
+     * takes that directory's group, so nothing is assumed (-1 is chown's own "no change").
+     */
+    static final Created UNKNOWN = new Created(NativeFiles.KEEP, NativeFiles.KEEP, NativeFiles.KEEP);
+
+    boolean owns(EntryAttributes a) {
+      return a.uid() == uid && a.gid() == gid;
+    }
+  }
 
   StagingTree(Path root) {
+    this(root, false);
+  }
+
+  /** @param startsFromCopy the tree was filled with a copy of an earlier one (a root-filesystem delta) */
+  StagingTree(Path root, boolean startsFromCopy) {
     this.root = root;
+    this.startsFromCopy = startsFromCopy;
   }
 
   /** After a deletion a known directory may be gone (and its name reused by a symlink). */
   void forgetDirectories() {
     knownDirectories.clear();
+    madeDirectories.clear();
+  }
+
+  Created created() throws IOException {
+    Created c = created;
+    if (c == null) {
+      if (startsFromCopy) {
+        c = Created.UNKNOWN;
+      } else {
+        var unix = Files.readAttributes(root, "unix:uid,gid,mode", NOFOLLOW);
+        c = new Created((Integer) unix.get("uid"), (Integer) unix.get("gid"), (Integer) unix.get("mode") & 07777);
+      }
+      created = c;
+    }
+    return c;
   }
 
   Path root() {
@@ -57,6 +100,7 @@ final class StagingTree {
     try {
       Files.createDirectory(dir);
       knownDirectories.add(dir);
+      madeDirectories.add(dir);
       return;
     } catch (FileAlreadyExistsException exists) {
       // made by an earlier pass or a parallel call, or not a directory at all: check below
@@ -145,6 +189,15 @@ final class StagingTree {
   /** Owner, mode and mtime of a directory, symlink or special file (regular files set theirs through their descriptor). */
   void applyAttributes(Path p, EntryAttributes a, boolean symlink) throws IOException {
     NativeFiles.setAttributes(p, symlink, a.uid(), a.gid(), a.mode(), a.mtimeNanos());
+  }
+
+  /** Like {@link #applyAttributes}, without the calls a directory this tree made does not need. */
+  void applyDirectoryAttributes(Path dir, EntryAttributes a) throws IOException {
+    Created c = created();
+    boolean ownerRight = madeDirectories.contains(dir) && c.owns(a);
+    boolean modeRight = ownerRight && (a.mode() & 07777) == c.directoryMode();
+    NativeFiles.setAttributes(dir, false, ownerRight ? NativeFiles.KEEP : a.uid(), ownerRight ? NativeFiles.KEEP : a.gid(),
+        modeRight ? NativeFiles.KEEP : a.mode(), a.mtimeNanos());
   }
 
   /** Deletes a path and, for a real directory (never a symlink's target), what it holds. */

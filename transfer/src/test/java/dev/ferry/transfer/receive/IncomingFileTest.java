@@ -25,12 +25,12 @@ class IncomingFileTest {
 
   @Test
   void aClosedFileRefusesChunksAndNeverWritesThroughItsOldDescriptor() throws Exception {
-    IncomingFile file = new IncomingFile(0, "a", dir.resolve("a"), ATTRIBUTES, WholeFileHash.XXH3_128);
+    IncomingFile file = new IncomingFile(0, "a", dir.resolve("a"), ATTRIBUTES, WholeFileHash.XXH3_128, StagingTree.Created.UNKNOWN);
     Object call = new Object();
     file.takeOver(call, "a", ATTRIBUTES, 0);
     file.closeQuietly();
     // The kernel hands the freed descriptor number to the next open: this file must not receive a's bytes.
-    IncomingFile other = new IncomingFile(1, "b", dir.resolve("b"), ATTRIBUTES, WholeFileHash.XXH3_128);
+    IncomingFile other = new IncomingFile(1, "b", dir.resolve("b"), ATTRIBUTES, WholeFileHash.XXH3_128, StagingTree.Created.UNKNOWN);
     byte[] raw = new byte[4096];
     Arrays.fill(raw, (byte) 'x');
     try (ChunkEncoder encoder = new ChunkEncoder(); ChunkDecoder decoder = new ChunkDecoder()) {
