@@ -6,12 +6,12 @@ import static dev.ferry.coordinator.etcd.Etcd.bytes;
 import dev.ferry.coordinator.etcd.Json;
 import dev.ferry.security.audit.AuditRecord;
 import dev.ferry.security.audit.AuditSink;
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +30,7 @@ public final class EtcdAuditLog implements AuditSink {
   private final Client client;
   private final int keep;
   private final AtomicLong sequence = new AtomicLong();
+  private final AtomicBoolean trimming = new AtomicBoolean();
 
   public EtcdAuditLog(Client client, int keep) {
     if (keep < 1) {
@@ -62,26 +63,38 @@ public final class EtcdAuditLog implements AuditSink {
 
   /** Deletes the oldest records beyond {@code keep}. */
   private void trimQuietly() {
+    if (!trimming.compareAndSet(false, true)) {
+      return; // one at a time here; the next write's trim catches up
+    }
     try {
       trim();
     } catch (RuntimeException e) { // the next trim catches up
       log.warn("cannot trim the audit records in etcd: {}", e.toString());
+    } finally {
+      trimming.set(false);
     }
   }
 
+  /**
+   * Deletes every record older than the newest {@code keep}. The cut is the oldest key kept, read
+   * in the same step that decides it, so trims that overlap (two writes, two coordinators) can
+   * only cut older records: counting and then deleting the oldest count-keep, as this did, let a
+   * trim that counted before another one deleted cut into, or all of, the newest records.
+   */
   public void trim() {
     long count = await("count audit records", client.getKVClient().get(bytes(PREFIX),
         GetOption.builder().isPrefix(true).withCountOnly(true).build())).getCount();
-    long excess = count - keep;
-    if (excess <= 0) {
+    if (count <= keep) {
       return;
     }
-    List<KeyValue> oldest = await("find old audit records", client.getKVClient().get(bytes(PREFIX), GetOption.builder()
-        .isPrefix(true).withKeysOnly(true).withSortField(GetOption.SortTarget.KEY).withSortOrder(GetOption.SortOrder.ASCEND)
-        .withLimit(excess).build())).getKvs();
-    ByteSequence last = oldest.getLast().getKey();
-    // [PREFIX, last] inclusive: the range end is the key just after the last one to go.
+    List<KeyValue> kept = await("find the audit records to keep", client.getKVClient().get(bytes(PREFIX), GetOption.builder()
+        .isPrefix(true).withKeysOnly(true).withSortField(GetOption.SortTarget.KEY).withSortOrder(GetOption.SortOrder.DESCEND)
+        .withLimit(keep).build())).getKvs();
+    if (kept.size() < keep) {
+      return; // another trim got here first
+    }
+    // [PREFIX, oldest kept): the range end is exclusive.
     await("trim audit records", client.getKVClient().delete(bytes(PREFIX),
-        DeleteOption.builder().withRange(last.concat(ByteSequence.from(new byte[] {0}))).build()));
+        DeleteOption.builder().withRange(kept.getLast().getKey()).build()));
   }
 }

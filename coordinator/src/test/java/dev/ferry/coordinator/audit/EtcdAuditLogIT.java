@@ -10,6 +10,7 @@ import dev.ferry.security.audit.AuditRecord;
 import io.etcd.jetcd.options.GetOption;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -54,6 +55,30 @@ class EtcdAuditLogIT {
     assertThat(stored()).isEqualTo(10);
     assertThat(log.newest(100)).extracting(AuditRecord::containerId).first().isEqualTo("ct69");
     assertThat(log.newest(100)).extracting(AuditRecord::containerId).last().isEqualTo("ct60");
+  }
+
+  @Test
+  void trimsAtOnceNeverCutIntoTheNewestRecords() throws Exception {
+    EtcdAuditLog writer = new EtcdAuditLog(etcd.client(), 1000); // its own trims find nothing to cut
+    for (int i = 0; i < 70; i++) {
+      writer.record(record(1000 + i));
+    }
+    await().atMost(Timing.seconds(90)).until(() -> writer.newest(1).equals(List.of(record(1069))));
+    try {
+      // Two writes or two coordinators trimming at once: counting, then deleting the oldest
+      // count-keep, let a trim that counted before another had deleted cut the newest records too.
+      EtcdAuditLog trimmer = new EtcdAuditLog(etcd.client(), 10);
+      try (var trims = Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int t = 0; t < 8; t++) {
+          trims.submit(trimmer::trim);
+        }
+      }
+      assertThat(trimmer.newest(100)).extracting(AuditRecord::containerId)
+          .containsExactly("ct1069", "ct1068", "ct1067", "ct1066", "ct1065", "ct1064", "ct1063", "ct1062", "ct1061", "ct1060");
+    } finally {
+      Etcd.await("clean up", etcd.client().getKVClient().delete(Etcd.bytes(EtcdAuditLog.PREFIX),
+          io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()));
+    }
   }
 
   @Test
