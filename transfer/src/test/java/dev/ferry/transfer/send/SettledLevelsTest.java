@@ -15,6 +15,21 @@ class SettledLevelsTest {
   private final Object peerA = new Object();
   private final Object peerB = new Object();
 
+  /** One decision period: compressible chunks (half size) with these timings, or raw ones when the level is none. */
+  private void period(AdaptiveCompression policy, long compressNanos, long sendNanos, long rawSendNanos) {
+    long start = now.get();
+    for (int i = 0; i < AdaptiveCompression.MIN_CHUNKS || now.get() - start < AdaptiveCompression.PERIOD_NANOS; i++) {
+      Integer level = policy.level();
+      EncodedChunk chunk = level == null
+          ? new EncodedChunk(Codec.NONE, 0, new byte[0], CHUNK, CHUNK, 0)
+          : new EncodedChunk(Codec.ZSTD, level, new byte[0], CHUNK / 2, CHUNK, 0);
+      long send = level == null ? rawSendNanos : sendNanos;
+      long compress = level == null ? 100_000 : compressNanos;
+      now.addAndGet(compress + send);
+      policy.record(chunk, level, compress, send);
+    }
+  }
+
   /** A transfer over a slow link of compressible data: it climbs to zstd 3. */
   private void slowLinkTransfer(Object peer) {
     AdaptiveCompression policy = new AdaptiveCompression(now::get, 1, settled, peer);
@@ -52,5 +67,27 @@ class SettledLevelsTest {
     later.level();
     assertThat(later.level()).isNull();
     assertThat(later.reason()).contains("starting level none (");
+  }
+
+  @Test
+  void aStartFromThePeerIsCheckedAgainstNoneAndKeptWhenNoneCarriesLess() {
+    slowLinkTransfer(peerA);
+    AdaptiveCompression next = new AdaptiveCompression(now::get, 1, settled, peerA);
+    period(next, 4_000_000, 20_000_000, 40_000_000); // the same slow link: raw would carry half
+    assertThat(next.reason()).contains("checking none against zstd 3");
+    period(next, 4_000_000, 20_000_000, 40_000_000);
+    assertThat(next.reason()).contains("reverted none -> zstd 3");
+    assertThat(next.level()).isEqualTo(3);
+  }
+
+  @Test
+  void aStartFromThePeerGivesWayToNoneWhenNoneCarriesMore() {
+    slowLinkTransfer(peerA);
+    AdaptiveCompression next = new AdaptiveCompression(now::get, 1, settled, peerA);
+    period(next, 4_000_000, 1_000_000, 1_500_000); // now compressing is the slow part
+    assertThat(next.reason()).contains("checking none against zstd 3");
+    period(next, 4_000_000, 1_000_000, 1_500_000);
+    assertThat(next.reason()).doesNotContain("reverted");
+    assertThat(next.description()).startsWith("none");
   }
 }
