@@ -17,8 +17,10 @@ import java.nio.ByteBuffer;
 final class AliasedBytes extends ByteOutput {
   private static final ByteSlice EMPTY = ByteSlice.of(new byte[0]);
 
+  /** The one array handed out, while there is exactly one. */
   private ByteSlice only;
-  private int pieces;
+  /** Handed out in pieces, byte by byte or as a buffer: copied instead. */
+  private boolean notOneArray;
 
   private AliasedBytes() {}
 
@@ -32,12 +34,12 @@ final class AliasedBytes extends ByteOutput {
     } catch (IOException e) {
       throw new UncheckedIOException("capturing a ByteString's array cannot fail", e);
     }
-    return capture.pieces == 1 ? capture.only : ByteSlice.of(bytes.toByteArray());
+    return capture.notOneArray || capture.only == null ? ByteSlice.of(bytes.toByteArray()) : capture.only;
   }
 
   @Override
   public void write(byte value) {
-    pieces += 2; // byte by byte: not one array
+    notOneArray = true;
   }
 
   @Override
@@ -47,13 +49,13 @@ final class AliasedBytes extends ByteOutput {
 
   @Override
   public void writeLazy(byte[] value, int offset, int length) {
+    notOneArray |= only != null;
     only = new ByteSlice(value, offset, length);
-    pieces++;
   }
 
   @Override
   public void write(ByteBuffer value) {
-    pieces += 2; // a buffer (direct, or a view): copied instead
+    notOneArray = true; // a buffer (direct, or a view)
   }
 
   @Override

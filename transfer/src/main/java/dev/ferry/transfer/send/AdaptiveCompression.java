@@ -144,7 +144,7 @@ final class AdaptiveCompression implements CompressionPolicy {
       reset(now);
       return;
     }
-    if (period == 0 && startIndex != LevelLadder.START) {
+    if (period == 0 && startedFromPeer()) {
       // The start came from the last transfer over this channel, on other data: check it against
       // "none" once, as a climb from none would have. On loopback a start at zstd 1 otherwise held
       // 237 MB/s where none carries 396 (the link looks busy while the receiver is).
