@@ -11,6 +11,12 @@ public record ByteSlice(byte[] array, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, array.length);
   }
 
+  /** The {@code length} bytes from {@code from} on, within this slice. */
+  public ByteSlice slice(int from, int length) {
+    Objects.checkFromIndexSize(from, length, this.length);
+    return new ByteSlice(array, offset + from, length);
+  }
+
   public static ByteSlice of(byte[] array) {
     return new ByteSlice(array, 0, array.length);
   }

@@ -6,8 +6,9 @@ import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
- * Turns raw chunks into wire chunks: zero chunks by length only, compressible chunks through
- * zstd, incompressible ones raw. One per sending thread (it holds a native zstd context).
+ * Turns raw chunks into wire chunks: zero chunks by length only, zero pages (when the receiver
+ * takes them) by a map only, compressible chunks through zstd, incompressible ones raw. One per
+ * sending thread (it holds a native zstd context).
  */
 public final class ChunkEncoder implements AutoCloseable {
   /** Below this compressed/raw ratio compression pays for itself; above it the chunk goes raw. */
@@ -18,28 +19,39 @@ public final class ChunkEncoder implements AutoCloseable {
   private byte[] zeros = new byte[0];
   private int currentLevel = Integer.MIN_VALUE;
 
-  /**
-   * @param level a zstd level, or {@code null} to send non-zero chunks raw
-   */
+  /** A chunk of a byte stream, every page in it (a relay's stream has no pages to leave out). */
   public EncodedChunk encode(byte[] raw, int length, Integer level) {
+    return encode(raw, length, level, false);
+  }
+
+  /**
+   * @param level         a zstd level, or {@code null} to send non-zero chunks raw
+   * @param skipZeroPages leave zero pages out, under a {@link ZeroPages} map
+   */
+  public EncodedChunk encode(byte[] raw, int length, Integer level, boolean skipZeroPages) {
     if (isZero(raw, length)) {
-      return new EncodedChunk(Codec.ZERO, 0, new byte[0], 0, length, 0);
+      return new EncodedChunk(Codec.ZERO, 0, new byte[0], 0, length, 0, ZeroPages.none());
     }
+    byte[] map = skipZeroPages ? ZeroPages.map(raw, length) : ZeroPages.none();
+    byte[] packed = map.length == 0 ? null : ZeroPages.pack(raw, length, map);
+    byte[] in = packed == null ? raw : packed;
+    int inLength = packed == null ? length : packed.length;
     crc.reset();
-    crc.update(raw, 0, length);
+    crc.update(in, 0, inLength);
     int checksum = (int) crc.getValue();
     if (level != null) {
       if (level != currentLevel) {
         zstd.setLevel(level);
         currentLevel = level;
       }
-      byte[] out = new byte[(int) Zstd.compressBound(length)];
-      int n = zstd.compressByteArray(out, 0, out.length, raw, 0, length);
-      if (n < length * WORTHWHILE_RATIO) {
-        return new EncodedChunk(Codec.ZSTD, level, out, n, length, checksum);
+      byte[] out = new byte[(int) Zstd.compressBound(inLength)];
+      int n = zstd.compressByteArray(out, 0, out.length, in, 0, inLength);
+      if (n < inLength * WORTHWHILE_RATIO) {
+        return new EncodedChunk(Codec.ZSTD, level, out, n, length, checksum, map);
       }
     }
-    return new EncodedChunk(Codec.NONE, 0, Arrays.copyOf(raw, length), length, length, checksum);
+    byte[] data = packed == null ? Arrays.copyOf(raw, length) : packed;
+    return new EncodedChunk(Codec.NONE, 0, data, inLength, length, checksum, map);
   }
 
   private boolean isZero(byte[] raw, int length) {

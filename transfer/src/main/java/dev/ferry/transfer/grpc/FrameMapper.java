@@ -15,6 +15,7 @@ import dev.ferry.transfer.TransferOptions;
 import dev.ferry.transfer.codec.Codec;
 import dev.ferry.transfer.codec.EncodedChunk;
 import dev.ferry.transfer.codec.WholeFileHash;
+import dev.ferry.transfer.codec.ZeroPages;
 import dev.ferry.transfer.receive.IncomingChunk;
 import dev.ferry.transfer.receive.OpenRequest;
 import dev.ferry.transfer.receive.ResumePoint;
@@ -126,6 +127,7 @@ final class FrameMapper {
         .setCompression(toProto(c.codec())).setCrc32C(c.crc32c())
         // The encoder hands over a fresh array: wrapping it without a copy is safe.
         .setData(c.dataLength() == 0 ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(c.data(), 0, c.dataLength()))
+        .setZeroPages(c.zeroPages().length == 0 ? ByteString.EMPTY : UnsafeByteOperations.unsafeWrap(c.zeroPages()))
         .build();
   }
 
@@ -138,8 +140,15 @@ final class FrameMapper {
     if (c.getOffset() < 0) {
       throw TransferException.invalid("chunk of file " + c.getFileIndex() + " at negative offset " + c.getOffset());
     }
-    return new IncomingChunk(c.getFileIndex(), c.getOffset(), c.getRawLength(), fromProto(c.getCompression()),
-        AliasedBytes.of(c.getData()), c.getCrc32C());
+    Codec codec = fromProto(c.getCompression());
+    int mapBytes = c.getZeroPages().size();
+    if (mapBytes > 0 && (codec == Codec.ZERO || mapBytes != ZeroPages.mapBytes(c.getRawLength()))) {
+      throw TransferException.invalid("chunk of file " + c.getFileIndex() + " @" + c.getOffset() + " has a zero-page map of "
+          + mapBytes + " bytes; a " + codec + " chunk of " + c.getRawLength() + " raw bytes takes "
+          + (codec == Codec.ZERO ? "none" : ZeroPages.mapBytes(c.getRawLength())));
+    }
+    return new IncomingChunk(c.getFileIndex(), c.getOffset(), c.getRawLength(), codec,
+        AliasedBytes.of(c.getData()), c.getCrc32C(), mapBytes == 0 ? ZeroPages.none() : c.getZeroPages().toByteArray());
   }
 
   static Compression toProto(Codec c) {
@@ -161,7 +170,7 @@ final class FrameMapper {
 
   static TransferResumePoint toProto(ResumePoint p) {
     TransferResumePoint.Builder b = TransferResumePoint.newBuilder().setCommitted(p.committed())
-        .setWholeFileHash(toProto(p.wholeFileHash()));
+        .setWholeFileHash(toProto(p.wholeFileHash())).setZeroPageMaps(p.zeroPageMaps());
     p.files().forEach(f -> b.addFiles(ResumeFile.newBuilder()
         .setFileIndex(f.fileIndex()).setVerifiedBytes(f.verifiedBytes()).setComplete(f.complete())));
     return b.build();
@@ -170,6 +179,6 @@ final class FrameMapper {
   static ResumePoint fromProto(TransferResumePoint p) {
     return new ResumePoint(p.getFilesList().stream()
         .map(f -> new ResumePoint.FileProgress(f.getFileIndex(), f.getVerifiedBytes(), f.getComplete()))
-        .toList(), p.getCommitted(), fromProto(p.getWholeFileHash()));
+        .toList(), p.getCommitted(), fromProto(p.getWholeFileHash()), p.getZeroPageMaps());
   }
 }

@@ -40,6 +40,8 @@ final class StreamWorker {
   private volatile SendCall current;
   /** The whole-file hash the receiver verifies with, as its resume point says. */
   private WholeFileHash hash = WholeFileHash.PREFERRED;
+  /** The receiver takes chunks that leave zero pages out, as its resume point says. */
+  private boolean skipZeroPages;
   private volatile boolean aborted;
 
   /** Where a file stands on the current call. */
@@ -70,6 +72,7 @@ final class StreamWorker {
           ResumePoint resumePoint = call.awaitResumePoint();
           Map<Integer, ResumePoint.FileProgress> progress = resumePoint.byIndex();
           hash = resumePoint.wholeFileHash();
+          skipZeroPages = resumePoint.zeroPageMaps();
           if (attempt > 0) {
             plan.counters().reconnects.incrementAndGet();
           }
@@ -183,7 +186,7 @@ final class StreamWorker {
     }
     long start = plan.ticker().nanos();
     Integer level = plan.compression().level();
-    EncodedChunk encoded = encoder.encode(chunks.buffer(), n, level);
+    EncodedChunk encoded = encoder.encode(chunks.buffer(), n, level, skipZeroPages);
     long compressed = plan.ticker().nanos();
     TransferFrame frame = TransferFrame.newBuilder()
         .setChunk(FrameMapper.toProto(file.index(), chunks.position() - n, encoded)).build();

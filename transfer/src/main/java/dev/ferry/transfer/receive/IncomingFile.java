@@ -6,6 +6,7 @@ import dev.ferry.transfer.codec.ByteSlice;
 import dev.ferry.transfer.codec.ChunkDecoder;
 import dev.ferry.transfer.codec.Codec;
 import dev.ferry.transfer.codec.WholeFileHash;
+import dev.ferry.transfer.codec.ZeroPages;
 import dev.ferry.transfer.tree.EntryAttributes;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ final class IncomingFile {
   private EntryAttributes attributes;
   private Object owner;
   private long verified;
-  /** Where the last written data ends; a file that ends in zero chunks (a hole) is shorter on disk. */
+  /** Where the last written data ends; a file that ends in zero chunks or pages (a hole) is shorter on disk. */
   private long dataEnd;
   private boolean complete;
   /** The descriptor is open: sealing closes it, as does a failed transfer; never twice (its number may be reused). */
@@ -85,16 +86,36 @@ final class IncomingFile {
       if (chunk.codec() == Codec.ZERO) {
         // Left as a hole: zero pages cost neither wire nor disk.
         digest.update(zeros, 0, chunk.rawLength());
-      } else {
+      } else if (chunk.zeroPages().length == 0) {
         ByteSlice raw = decoder.decode(chunk.codec(), chunk.data(), chunk.rawLength(), chunk.crc32c(), where);
         writeFully(raw, chunk.offset());
         digest.update(raw.array(), raw.offset(), raw.length());
         dataEnd = end;
+      } else {
+        writePages(chunk, decoder, zeros, where);
       }
       verified = end;
     } finally {
       lock.unlock();
     }
+  }
+
+  /** A chunk whose zero pages were left out: they stay holes, its other pages are written where they belong. */
+  private void writePages(IncomingChunk chunk, ChunkDecoder decoder, byte[] zeros, String where) {
+    byte[] map = chunk.zeroPages();
+    ByteSlice packed = decoder.decode(chunk.codec(), chunk.data(), ZeroPages.packedLength(map, chunk.rawLength()), chunk.crc32c(), where);
+    int[] taken = {0};
+    ZeroPages.forEachRun(map, chunk.rawLength(), (zero, from, size) -> {
+      if (zero) {
+        digest.update(zeros, 0, size);
+      } else {
+        ByteSlice run = packed.slice(taken[0], size);
+        writeFully(run, chunk.offset() + from);
+        digest.update(run.array(), run.offset(), size);
+        taken[0] += size;
+        dataEnd = chunk.offset() + from + size;
+      }
+    });
   }
 
   /** Verifies size and whole-file hash; on success the file is closed with its metadata applied. */
@@ -116,7 +137,7 @@ final class IncomingFile {
       try {
         requireOpen();
         open = false; // sealing closes the descriptor, also when it fails
-        // The file was created empty and written in order: only a trailing hole (zero chunks) leaves it short.
+        // The file was created empty and written in order: only a trailing hole (zero chunks or pages) leaves it short.
         long extendTo = dataEnd < size ? size : NativeFiles.LENGTH_IS_RIGHT;
         boolean ownerRight = created.owns(attributes);
         NativeFiles.seal(fd, extendTo, ownerRight ? NativeFiles.KEEP : attributes.uid(), ownerRight ? NativeFiles.KEEP : attributes.gid(),

@@ -60,7 +60,7 @@ public final class ReceiveSession {
 
   public ResumePoint resumePoint() {
     List<ResumePoint.FileProgress> progress = files.values().stream().map(IncomingFile::progress).toList();
-    return new ResumePoint(progress, state == State.COMMITTED, opened.wholeFileHash());
+    return new ResumePoint(progress, state == State.COMMITTED, opened.wholeFileHash(), true);
   }
 
   /** A call starts sending a regular file, from the start or from a verified offset. */

@@ -9,8 +9,10 @@ import java.util.stream.Collectors;
 /**
  * What the receiver already holds of a transfer: the sender continues from here, and hashes
  * whole files with {@code wholeFileHash}, the one the receiver verifies them with.
+ *
+ * @param zeroPageMaps the receiver takes chunks that leave zero pages out
  */
-public record ResumePoint(List<FileProgress> files, boolean committed, WholeFileHash wholeFileHash) {
+public record ResumePoint(List<FileProgress> files, boolean committed, WholeFileHash wholeFileHash, boolean zeroPageMaps) {
 
   /** @param verifiedBytes the prefix of the file whose chunks were verified and written */
   public record FileProgress(int fileIndex, long verifiedBytes, boolean complete) {}

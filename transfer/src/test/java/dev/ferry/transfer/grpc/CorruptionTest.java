@@ -18,6 +18,7 @@ import dev.ferry.transfer.testing.TreeFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -41,9 +42,48 @@ class CorruptionTest {
           }
           return f;
         })),
+        Arguments.of("a data page marked zero", Compression.none(), flipZeroPageBit()),
+        Arguments.of("a data page marked zero (zstd)", Compression.zstd(1), flipZeroPageBit()),
         Arguments.of("wrong whole-file hash", Compression.zstd(1), new FrameTampering(f -> f.hasFileEnd()
             ? f.toBuilder().setFileEnd(f.getFileEnd().toBuilder().setDigest(ByteString.copyFrom(new byte[16]))).build()
             : f)));
+  }
+
+  /** Flips the map bit of a data page in the second chunk that has a map: a page goes missing. */
+  private static FrameTampering flipZeroPageBit() {
+    java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+    return new FrameTampering(f -> {
+      if (f.hasChunk() && !f.getChunk().getZeroPages().isEmpty() && seen.getAndIncrement() == 1) {
+        byte[] map = f.getChunk().getZeroPages().toByteArray();
+        int page = 0;
+        while ((map[page / 8] & (1 << (page % 8))) != 0) {
+          page++;
+        }
+        map[page / 8] |= (byte) (1 << (page % 8));
+        return f.toBuilder().setChunk(f.getChunk().toBuilder().setZeroPages(ByteString.copyFrom(map))).build();
+      }
+      return f;
+    });
+  }
+
+  @Test
+  void aZeroPageMapThatDoesNotFitItsChunkIsRefusedAsInvalid() throws Exception {
+    Path source = Files.createDirectories(tmp.resolve("source"));
+    TreeFixtures.mixedPages(source.resolve("pages-1.img"), 1 << 20, 1);
+    Path migration = Files.createDirectories(tmp.resolve("m1"));
+    FrameTampering longMap = new FrameTampering(f -> f.hasChunk() && !f.getChunk().getZeroPages().isEmpty()
+        ? f.toBuilder().setChunk(f.getChunk().toBuilder().setZeroPages(f.getChunk().getZeroPages().concat(ByteString.copyFrom(new byte[1])))).build()
+        : f);
+    try (InProcessTransfer transfer = new InProcessTransfer(new MigrationDirs(migration, "m1", "t", "node-a"), longMap)) {
+      SendRequest request = new SendRequest(source, "m1", "t", "node-a", "images", TransferKind.IMAGES,
+          TransferOptions.defaults().withCompression(Compression.none()).withChunkBytes(64 << 10).withWindow(256 << 10));
+      assertThatThrownBy(() -> TreeSender.send(transfer.channel(), request, s -> { }))
+          .isInstanceOfSatisfying(TransferException.class, e -> {
+            assertThat(e.reason()).isEqualTo(FailureReason.INVALID_ARGUMENT);
+            assertThat(e.getMessage()).contains("zero-page map of 3 bytes", "takes 2");
+          });
+      assertThat(TreeAssertions.listAll(migration)).containsExactly(migration);
+    }
   }
 
   @ParameterizedTest(name = "{0}")

@@ -83,6 +83,47 @@ class TreeTransferTest {
   }
 
   @Test
+  void zeroPagesCrossAsAMapAndStayHolesButReachAReceiverThatPredatesMapsAsData() throws Exception {
+    Path source = Files.createDirectories(tmp.resolve("source"));
+    TreeFixtures.mixedPages(source.resolve("pages-1.img"), (1 << 20) + 1000, 5); // a third of the pages zero, a partial last one
+    for (boolean receiverTakesMaps : new boolean[] {true, false}) {
+      List<ByteString> maps = new CopyOnWriteArrayList<>();
+      FrameTampering wire = new FrameTampering(f -> {
+        if (f.hasChunk()) {
+          maps.add(f.getChunk().getZeroPages());
+        }
+        return f;
+      }, ack -> ack.hasResumePoint() && !receiverTakesMaps
+          ? ack.toBuilder().setResumePoint(ack.getResumePoint().toBuilder().clearZeroPageMaps()).build() : ack);
+      Path migration = Files.createDirectories(tmp.resolve("target-" + receiverTakesMaps + "/m1"));
+      MigrationDirs dirs = new MigrationDirs(migration, "m1", "secret", "node-a");
+      TransferStats stats;
+      try (InProcessTransfer transfer = new InProcessTransfer(dirs, wire)) {
+        stats = TreeSender.send(transfer.channel(), request(source, TransferOptions.defaults().withParallelStreams(1)
+            .withChunkBytes(64 << 10).withWindow(256 << 10).withCompression(Compression.none())), s -> { });
+      }
+      Path received = migration.resolve("images/pages-1.img");
+      TreeAssertions.assertSameTree(source, migration.resolve("images"));
+      if (receiverTakesMaps) {
+        // 16 pages a chunk, two bytes of map; the last chunk's one page is data or a zero chunk, no map either way
+        assertThat(maps).hasSize(17).filteredOn(m -> !m.isEmpty()).hasSizeGreaterThan(12).allSatisfy(m -> assertThat(m.size()).isEqualTo(2));
+        assertThat(stats.wireBytes()).isLessThan(stats.rawBytes() * 3 / 4);
+        assertThat(allocatedBytes(received)).isLessThan(Files.size(received) * 3 / 4);
+      } else {
+        assertThat(maps).hasSize(17).allSatisfy(m -> assertThat(m.isEmpty()).isTrue());
+        assertThat(stats.wireBytes()).isGreaterThanOrEqualTo(stats.rawBytes());
+      }
+    }
+  }
+
+  /** What the file takes on disk: holes take nothing. */
+  private static long allocatedBytes(Path file) throws Exception {
+    String blocks = new dev.ferry.process.SystemProcessRunner()
+        .runChecked(dev.ferry.process.ProcessSpec.of("stat", "-c", "%b", file.toString())).stdout().strip();
+    return Long.parseLong(blocks) * 512;
+  }
+
+  @Test
   void filesAreVerifiedWithXxh3AndWithSha256WhenTheReceiverPredatesTheChoice() throws Exception {
     Path source = tmp.resolve("source");
     TreeFixtures.sampleTree(source);

@@ -9,19 +9,49 @@ import dev.ferry.transfer.codec.ChunkDecoder;
 import dev.ferry.transfer.codec.ChunkEncoder;
 import dev.ferry.transfer.codec.EncodedChunk;
 import dev.ferry.transfer.codec.WholeFileHash;
+import dev.ferry.transfer.codec.ZeroPages;
 import dev.ferry.transfer.tree.EntryAttributes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A received file's descriptor: once a failed transfer closed it, nothing writes through it again. */
+/**
+ * A received file: zero pages become holes and still count in its hash; once a failed transfer
+ * closed its descriptor, nothing writes through it again.
+ */
 class IncomingFileTest {
   private static final EntryAttributes ATTRIBUTES = new EntryAttributes(0644, 0, 0, 0);
 
   @TempDir
   Path dir;
+
+  @Test
+  void zeroPagesLeftOutOfChunksArriveAsZerosIncludingAtTheEnd() throws Exception {
+    int page = ZeroPages.PAGE;
+    byte[] raw = new byte[6 * page + 10]; // data, zero, zero, data | data, zero (partial)
+    new Random(8).nextBytes(raw);
+    Arrays.fill(raw, page, 3 * page, (byte) 0);
+    Arrays.fill(raw, 5 * page, raw.length, (byte) 0);
+    IncomingFile file = new IncomingFile(0, "p", dir.resolve("p"), ATTRIBUTES, WholeFileHash.XXH3_128, StagingTree.Created.UNKNOWN);
+    Object call = new Object();
+    file.takeOver(call, "p", ATTRIBUTES, 0);
+    try (ChunkEncoder encoder = new ChunkEncoder(); ChunkDecoder decoder = new ChunkDecoder()) {
+      for (int offset : new int[] {0, 4 * page}) {
+        int length = offset == 0 ? 4 * page : raw.length - offset;
+        EncodedChunk encoded = encoder.encode(Arrays.copyOfRange(raw, offset, offset + length), length, 1, true);
+        assertThat(encoded.zeroPages()).isNotEmpty();
+        file.write(call, new IncomingChunk(0, offset, length, encoded.codec(), new ByteSlice(encoded.data(), 0, encoded.dataLength()),
+            encoded.crc32c(), encoded.zeroPages()), decoder, new byte[length]);
+      }
+    }
+    WholeFileHash.Digest expected = WholeFileHash.XXH3_128.start();
+    expected.update(raw, 0, raw.length);
+    file.finish(call, raw.length, expected.finish());
+    assertThat(Files.readAllBytes(dir.resolve("p"))).isEqualTo(raw);
+  }
 
   @Test
   void aClosedFileRefusesChunksAndNeverWritesThroughItsOldDescriptor() throws Exception {
@@ -36,7 +66,7 @@ class IncomingFileTest {
     try (ChunkEncoder encoder = new ChunkEncoder(); ChunkDecoder decoder = new ChunkDecoder()) {
       EncodedChunk encoded = encoder.encode(raw, raw.length, null);
       IncomingChunk chunk = new IncomingChunk(0, 0, encoded.rawLength(), encoded.codec(),
-          ByteSlice.of(Arrays.copyOf(encoded.data(), encoded.dataLength())), encoded.crc32c());
+          ByteSlice.of(Arrays.copyOf(encoded.data(), encoded.dataLength())), encoded.crc32c(), encoded.zeroPages());
       assertThatThrownBy(() -> file.write(call, chunk, decoder, new byte[4096]))
           .isInstanceOf(TransferException.class).hasMessageContaining("a was closed");
       byte[] emptyDigest = WholeFileHash.XXH3_128.start().finish();

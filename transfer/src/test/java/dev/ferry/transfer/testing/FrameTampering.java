@@ -1,22 +1,39 @@
 package dev.ferry.transfer.testing;
 
+import dev.ferry.proto.v1.TransferAck;
 import dev.ferry.proto.v1.TransferFrame;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
-/** Rewrites outgoing transfer frames on the wire, as a faulty network or a hostile peer would. */
+/**
+ * Rewrites transfer frames on the wire, as a faulty network or a hostile peer would, and the
+ * receiver's acknowledgements, as a receiver of another version would send them.
+ */
 public final class FrameTampering implements ClientInterceptor {
   private final UnaryOperator<TransferFrame> tamper;
+  private final UnaryOperator<TransferAck> ackTamper;
   public final AtomicInteger tampered = new AtomicInteger();
 
   public FrameTampering(UnaryOperator<TransferFrame> tamper) {
+    this(tamper, UnaryOperator.identity());
+  }
+
+  public FrameTampering(UnaryOperator<TransferFrame> tamper, UnaryOperator<TransferAck> ackTamper) {
     this.tamper = tamper;
+    this.ackTamper = ackTamper;
+  }
+
+  /** Acknowledgements rewritten, frames untouched. */
+  public static FrameTampering acks(UnaryOperator<TransferAck> ackTamper) {
+    return new FrameTampering(UnaryOperator.identity(), ackTamper);
   }
 
   /** Flips one bit in the data of the {@code n}-th chunk that carries data. */
@@ -50,6 +67,17 @@ public final class FrameTampering implements ClientInterceptor {
   @Override
   public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
     return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+      @Override
+      public void start(Listener<R> listener, Metadata headers) {
+        super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+          @Override
+          @SuppressWarnings("unchecked")
+          public void onMessage(R message) {
+            super.onMessage(message instanceof TransferAck ack ? (R) ackTamper.apply(ack) : message);
+          }
+        }, headers);
+      }
+
       @Override
       @SuppressWarnings("unchecked")
       public void sendMessage(Q message) {
