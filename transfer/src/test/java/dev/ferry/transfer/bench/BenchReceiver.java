@@ -1,5 +1,6 @@
 package dev.ferry.transfer.bench;
 
+import dev.ferry.transfer.Admission;
 import dev.ferry.transfer.Ticker;
 import dev.ferry.transfer.grpc.TransferService;
 import dev.ferry.transfer.receive.Receiver;
@@ -22,7 +23,20 @@ public final class BenchReceiver {
     Path target = Path.of(args[0]);
     Security security = Security.valueOf(args[2]);
     Files.createDirectories(target);
-    Receiver receiver = new Receiver(new MigrationDirs(target, "bench", "t", "src"), ReceiverOptions.defaults(), Ticker.SYSTEM);
+    MigrationDirs dirs = new MigrationDirs(target, "bench", "t", "src");
+    // Every warm-up round replaces the last one's tree: forty rounds must not fill the benchmark's tmpfs.
+    Admission admission = new Admission() {
+      @Override
+      public Path admit(String migrationId, String token, String sourceNode, String destination) {
+        return dirs.admit(migrationId, token, sourceNode, destination);
+      }
+
+      @Override
+      public boolean replaces(String migrationId, Path existing) {
+        return existing.getFileName().toString().equals(BenchSender.WARM_UP_DESTINATION);
+      }
+    };
+    Receiver receiver = new Receiver(admission, ReceiverOptions.defaults(), Ticker.SYSTEM);
     Server server = security.serve(NettyServerBuilder.forAddress(new InetSocketAddress(args[1], 0))
         .addService(new TransferService(receiver)), Path.of(args[3]));
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {

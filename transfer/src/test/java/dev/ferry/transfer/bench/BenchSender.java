@@ -49,7 +49,7 @@ public final class BenchSender {
    * paths on the same data, so it settles with it). After a fixed 6 s on this 2-core machine the JIT
    * was still compiling ~600 methods a second and deoptimising (Xlog:jit+compilation): C2 took 19-27%
    * of the measured send's CPU, twice that on TLS rows. Bounded by {@link #WARM_UP_MAX} and
-   * {@link #WARM_UP_ROUNDS} (each round leaves its tree on the receiver's tmpfs).
+   * {@link #WARM_UP_ROUNDS}. Each round replaces the last one's tree on the receiver.
    */
   private static void warmUp(ManagedChannel channel, Path tree, TransferOptions options) {
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
@@ -59,7 +59,7 @@ public final class BenchSender {
     for (; round <= WARM_UP_ROUNDS; round++) {
       long jitBefore = jit.getTotalCompilationTime();
       long roundStart = System.nanoTime();
-      TreeSender.send(channel, new SendRequest(tree, "bench", "t", "src", "warmup-" + round, TransferKind.IMAGES, options), s -> { });
+      TreeSender.send(channel, new SendRequest(tree, "bench", "t", "src", WARM_UP_DESTINATION, TransferKind.IMAGES, options), s -> { });
       share = (jit.getTotalCompilationTime() - jitBefore) / ((System.nanoTime() - roundStart) / 1e6);
       long elapsed = System.nanoTime() - start;
       if (elapsed > WARM_UP_MAX.toNanos() || elapsed > WARM_UP_MIN.toNanos() && share < JIT_SETTLED) {
@@ -70,6 +70,7 @@ public final class BenchSender {
         Math.min(round, WARM_UP_ROUNDS), (System.nanoTime() - start) / 1e9, 100 * share);
   }
 
+  static final String WARM_UP_DESTINATION = "warmup";
   private static final java.time.Duration WARM_UP_MIN = java.time.Duration.ofSeconds(6);
   private static final java.time.Duration WARM_UP_MAX = java.time.Duration.ofSeconds(40);
   private static final double JIT_SETTLED = 0.05;

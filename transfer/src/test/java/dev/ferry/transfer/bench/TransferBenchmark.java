@@ -57,7 +57,9 @@ public final class TransferBenchmark {
     }
     if (!Files.exists(warmUp)) {
       Files.createDirectories(warmUp);
-      TreeFixtures.mixedPages(warmUp.resolve("pages.img"), 32 * MIB, 9);
+      // Large enough that C2 compiles the long-write paths (netty's epoll loop, write queue, pooled buffers) during
+      // the warm-up: after 10 s of rounds with 32 MiB here the first 512 MiB send still spent 513 ms compiling.
+      TreeFixtures.mixedPages(warmUp.resolve("pages.img"), 128 * MIB, 9);
       smallFiles(warmUp.resolve("files"), 1000); // the per-file paths (headers, creates, hashes) get warm too
     }
     Path pki = BenchPki.create(work.resolve("pki"), List.of("127.0.0.1", LINK_SUBNET + ".2"));
