@@ -20,9 +20,6 @@ import java.nio.file.Path;
  * Failures are IOExceptions carrying strerror's text ("No space left on device" included).
  */
 final class NativeFiles {
-  static final int S_IFIFO = 0010000;
-  static final int S_IFCHR = 0020000;
-  static final int S_IFBLK = 0060000;
   /** For {@link #seal}: the writes already gave the file its length. */
   static final long LENGTH_IS_RIGHT = -1;
   /** As uid and gid, or as mode: already right, no call (chown's own "no change" value). */

@@ -140,7 +140,7 @@ final class StagingTree {
         }
         Files.createLink(resolveForWrite(h.path()), existing);
       }
-      case Entry.Special s -> NativeFiles.mknod(resolveForWrite(s.path()), typeBits(s.type()), s.attributes().mode(), s.major(), s.minor());
+      case Entry.Special s -> NativeFiles.mknod(resolveForWrite(s.path()), s.type().modeBits(), s.attributes().mode(), s.major(), s.minor());
       case Entry.Deleted d -> {
         Path p = resolveIfParentsExist(d.path());
         if (p != null) {
@@ -210,13 +210,5 @@ final class StagingTree {
       }
     }
     Files.deleteIfExists(p);
-  }
-
-  private static int typeBits(Entry.SpecialType type) {
-    return switch (type) {
-      case CHAR_DEVICE -> NativeFiles.S_IFCHR;
-      case BLOCK_DEVICE -> NativeFiles.S_IFBLK;
-      case FIFO -> NativeFiles.S_IFIFO;
-    };
   }
 }

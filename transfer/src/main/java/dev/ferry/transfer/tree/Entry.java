@@ -21,9 +21,25 @@ public sealed interface Entry {
   /** Removed since the previous pass (root-filesystem delta). */
   record Deleted(String path) implements Entry {}
 
+  /** The special file types, with their file-type bits of st_mode (S_IFCHR, S_IFBLK, S_IFIFO). */
   enum SpecialType {
-    CHAR_DEVICE,
-    BLOCK_DEVICE,
-    FIFO
+    CHAR_DEVICE(0020000),
+    BLOCK_DEVICE(0060000),
+    FIFO(0010000);
+
+    private final int modeBits;
+
+    SpecialType(int modeBits) {
+      this.modeBits = modeBits;
+    }
+
+    public int modeBits() {
+      return modeBits;
+    }
+
+    /** The special type of st_mode's file-type bits, if they name one. */
+    public static java.util.Optional<SpecialType> ofModeBits(int typeBits) {
+      return java.util.Arrays.stream(values()).filter(t -> t.modeBits == typeBits).findFirst();
+    }
   }
 }

@@ -20,9 +20,6 @@ import org.slf4j.LoggerFactory;
 public final class TreeWalker {
   private static final Logger log = LoggerFactory.getLogger(TreeWalker.class);
   private static final int S_IFMT = 0170000;
-  private static final int S_IFCHR = 0020000;
-  private static final int S_IFBLK = 0060000;
-  private static final int S_IFIFO = 0010000;
   private static final int S_IFDIR = 0040000;
   private static final int S_IFREG = 0100000;
   private static final int S_IFLNK = 0120000;
@@ -83,16 +80,14 @@ public final class TreeWalker {
             entries.add(f);
           }
         }
-        case S_IFCHR -> entries.add(special(path, Entry.SpecialType.CHAR_DEVICE, unix, meta));
-        case S_IFBLK -> entries.add(special(path, Entry.SpecialType.BLOCK_DEVICE, unix, meta));
-        case S_IFIFO -> entries.add(new Entry.Special(path, Entry.SpecialType.FIFO, 0, 0, meta));
-        // Unix sockets belong to running processes; CRIU and the restored container recreate them.
-        default -> log.debug("skipping socket or unknown file type {} at {}", Integer.toOctalString(type(unix)), path);
+        default -> Entry.SpecialType.ofModeBits(type(unix)).ifPresentOrElse(special -> entries.add(special(path, special, unix, meta)),
+            // Unix sockets belong to running processes; CRIU and the restored container recreate them.
+            () -> log.debug("skipping socket or unknown file type {} at {}", Integer.toOctalString(type(unix)), path));
       }
     }
 
     private static Entry.Special special(String path, Entry.SpecialType type, Map<String, Object> unix, EntryAttributes meta) {
-      long rdev = (Long) unix.get("rdev");
+      long rdev = type == Entry.SpecialType.FIFO ? 0 : (Long) unix.get("rdev");
       return new Entry.Special(path, type, major(rdev), minor(rdev), meta);
     }
   }
