@@ -38,7 +38,7 @@ record TransferPlan(
     var options = request.options();
     return new TransferPlan(channel, request, new FileDiscovery(walker, request.writerDone(), queue),
         transferId, queue, new Throttle(options.bandwidthBytesPerSecond(), ticker),
-        CompressionPolicy.of(options.compression(), ticker, options.parallelStreams(), channel), new SendCounters(), ticker,
+        CompressionPolicy.of(options.compression(), ticker, options.parallelStreams(), channel, request.kind()), new SendCounters(), ticker,
         baseDestination);
   }
 

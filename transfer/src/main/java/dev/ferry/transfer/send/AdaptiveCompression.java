@@ -1,6 +1,7 @@
 package dev.ferry.transfer.send;
 
 import dev.ferry.transfer.Ticker;
+import dev.ferry.transfer.TransferKind;
 import dev.ferry.transfer.codec.Codec;
 import dev.ferry.transfer.codec.EncodedChunk;
 import java.util.HashMap;
@@ -36,6 +37,7 @@ final class AdaptiveCompression implements CompressionPolicy {
   private final int streams;
   private final SettledLevels settledLevels;
   private final Object peer;
+  private final TransferKind kind;
   /** Where this transfer started on the ladder: above "none" when the last one over the channel settled there. */
   private final int startIndex;
   private final Map<Integer, Long> rawBytesByLevel = new HashMap<>();
@@ -58,16 +60,17 @@ final class AdaptiveCompression implements CompressionPolicy {
   private String reason;
 
   AdaptiveCompression(Ticker ticker, int streams) {
-    this(ticker, streams, new SettledLevels(ticker), new Object());
+    this(ticker, streams, new SettledLevels(ticker), new Object(), TransferKind.IMAGES);
   }
 
-  /** Starts where the last transfer to {@code peer} settled, and leaves its own decisions there. */
-  AdaptiveCompression(Ticker ticker, int streams, SettledLevels settledLevels, Object peer) {
+  /** Starts where the last transfer of its kind to {@code peer} settled, and leaves its own decisions there. */
+  AdaptiveCompression(Ticker ticker, int streams, SettledLevels settledLevels, Object peer, TransferKind kind) {
     this.ticker = ticker;
     this.streams = streams;
     this.settledLevels = settledLevels;
     this.peer = peer;
-    this.index = settledLevels.start(peer);
+    this.kind = kind;
+    this.index = settledLevels.start(peer, kind);
     this.startIndex = index;
     this.periodStart = ticker.nanos();
   }
@@ -151,7 +154,7 @@ final class AdaptiveCompression implements CompressionPolicy {
       index = LevelLadder.START;
       movedFrom = before;
       rateBeforeMove = rawRate;
-      reason = "checking none against %s, where the last transfer to this peer settled: %s".formatted(current, measured);
+      reason = "checking none against %s, where the last transfer of its kind to this peer settled: %s".formatted(current, measured);
       reset(now);
       return;
     }
@@ -227,7 +230,7 @@ final class AdaptiveCompression implements CompressionPolicy {
   }
 
   private void reset(long now) {
-    settledLevels.settled(peer, index);
+    settledLevels.settled(peer, kind, index);
     period++;
     periodStart = now;
     chunks = compressNanos = sendNanos = rawCompressed = wireCompressed = wireBytes = rawBytes = 0;
@@ -257,7 +260,7 @@ final class AdaptiveCompression implements CompressionPolicy {
     String now = LevelLadder.describe(LevelLadder.LEVELS.get(index));
     if (reason == null) {
       String so = chunks == 0 ? "no data chunk measured" : measured(ticker.nanos());
-      return "adaptive, stayed at the starting level " + now + (startedFromPeer() ? ", where the last transfer to this peer settled" : "")
+      return "adaptive, stayed at the starting level " + now + (startedFromPeer() ? ", where the last transfer of its kind to this peer settled" : "")
           + " (shorter than one measurement period; chunks that do not compress go raw regardless): " + so;
     }
     return "adaptive, now " + now + "; last decision: " + reason;

@@ -33,7 +33,7 @@ public final class BenchReceiver {
 
       @Override
       public boolean replaces(String migrationId, Path existing) {
-        return existing.getFileName().toString().equals(BenchSender.WARM_UP_DESTINATION);
+        return existing.getFileName().toString().startsWith(BenchSender.WARM_UP_DESTINATION);
       }
     };
     Receiver receiver = new Receiver(admission, ReceiverOptions.defaults(), Ticker.SYSTEM);

@@ -16,8 +16,8 @@ import java.nio.file.Path;
  * the data once and prints one tab-separated line: "BENCH result", duration nanos, wire bytes,
  * own CPU s, the receiver's CPU s over the same interval, own peak heap, compression, reason.
  *
- * <p>Arguments: data dir, warm-up dir, host, port, compression (auto, none, zstd1), security, pki
- * dir, receiver pid.
+ * <p>Arguments: data dir, warm-up dir (with "images" and "rootfs"), host, port, compression (auto,
+ * none, zstd1), security, pki dir, receiver pid, what the data is ("images" or "rootfs").
  */
 public final class BenchSender {
   public static void main(String[] args) throws Exception {
@@ -32,7 +32,7 @@ public final class BenchSender {
       double cpu = JvmMeters.ownCpuSeconds();
       double receiverCpu = JvmMeters.cpuSecondsOf(receiverPid);
       TransferStats stats = TreeSender.send(channel,
-          new SendRequest(data, "bench", "t", "src", "out", TransferKind.IMAGES, options), s -> { });
+          new SendRequest(data, "bench", "t", "src", "out", kindOf(args[8]), options), s -> { });
       System.out.println(String.join("\t", "BENCH result", Long.toString(stats.duration().toNanos()),
           Long.toString(stats.wireBytes()), Double.toString(JvmMeters.ownCpuSeconds() - cpu),
           Double.toString(JvmMeters.cpuSecondsOf(receiverPid) - receiverCpu), Long.toString(JvmMeters.peakHeap()),
@@ -43,7 +43,7 @@ public final class BenchSender {
   }
 
   /**
-   * An agent is a long-lived JVM: measure it warm. Sends the warm-up tree round after round for at
+   * An agent is a long-lived JVM: measure it warm. Sends the warm-up trees round after round for at
    * least {@link #WARM_UP_MIN}, then until the JIT has settled: a round in which this JVM's compiler
    * threads worked less than {@link #JIT_SETTLED} of the round's time (the receiver runs the same
    * paths on the same data, so it settles with it). After a fixed 6 s on this 2-core machine the JIT
@@ -51,7 +51,7 @@ public final class BenchSender {
    * of the measured send's CPU, twice that on TLS rows. Bounded by {@link #WARM_UP_MAX} and
    * {@link #WARM_UP_ROUNDS}. Each round replaces the last one's tree on the receiver.
    */
-  private static void warmUp(ManagedChannel channel, Path tree, TransferOptions options) {
+  private static void warmUp(ManagedChannel channel, Path trees, TransferOptions options) {
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     long start = System.nanoTime();
     double share = 1;
@@ -59,7 +59,10 @@ public final class BenchSender {
     for (; round <= WARM_UP_ROUNDS; round++) {
       long jitBefore = jit.getTotalCompilationTime();
       long roundStart = System.nanoTime();
-      TreeSender.send(channel, new SendRequest(tree, "bench", "t", "src", WARM_UP_DESTINATION, TransferKind.IMAGES, options), s -> { });
+      for (String tree : new String[] {"rootfs", "images"}) { // a migration's order: the root filesystem, then the checkpoint
+        TreeSender.send(channel, new SendRequest(trees.resolve(tree), "bench", "t", "src", WARM_UP_DESTINATION + "-" + tree,
+            kindOf(tree), options), s -> { });
+      }
       share = (jit.getTotalCompilationTime() - jitBefore) / ((System.nanoTime() - roundStart) / 1e6);
       long elapsed = System.nanoTime() - start;
       if (elapsed > WARM_UP_MAX.toNanos() || elapsed > WARM_UP_MIN.toNanos() && share < JIT_SETTLED) {
@@ -75,6 +78,11 @@ public final class BenchSender {
   private static final java.time.Duration WARM_UP_MAX = java.time.Duration.ofSeconds(40);
   private static final double JIT_SETTLED = 0.05;
   private static final int WARM_UP_ROUNDS = 40;
+
+  /** Root filesystems and memory images settle their compression levels apart, as an agent's do. */
+  private static TransferKind kindOf(String data) {
+    return data.equals("rootfs") ? TransferKind.ROOTFS_FULL : TransferKind.IMAGES;
+  }
 
   static Compression compression(String name) {
     return switch (name) {

@@ -56,13 +56,13 @@ public final class TransferBenchmark {
       smallFiles(rootfs, rootfsFiles, 3);
     }
     if (!Files.exists(warmUp)) {
-      Files.createDirectories(warmUp);
-      // Large enough that C2 compiles the long-write paths (netty's epoll loop, write queue, pooled buffers) during
-      // the warm-up: after 10 s of rounds with 32 MiB here the first 512 MiB send still spent 513 ms compiling.
-      TreeFixtures.mixedPages(warmUp.resolve("pages.img"), 128 * MIB, 9);
-      // A tree of as many small files as the measured one (other content): with 1000 the sender's C2 still compiled for
-      // 100-590 ms in each of the first 20,000-file sends after 15 s of warm-up.
-      smallFiles(warmUp.resolve("files"), rootfsFiles, 4);
+      // A migration's two trees, other content than the measured ones. The pages are large enough that C2 compiles the
+      // long-write paths (netty's epoll loop, write queue, pooled buffers) during the warm-up: after 10 s of rounds with
+      // 32 MiB the first 512 MiB send still spent 513 ms compiling. The files are as many as the measured root
+      // filesystem's: with 1000, the first 20,000-file sends still compiled for 100-590 ms each after 15 s of warm-up.
+      Files.createDirectories(warmUp.resolve("images"));
+      TreeFixtures.mixedPages(warmUp.resolve("images/pages.img"), 128 * MIB, 9);
+      smallFiles(warmUp.resolve("rootfs"), rootfsFiles, 4);
     }
     Path pki = BenchPki.create(work.resolve("pki"), List.of("127.0.0.1", LINK_SUBNET + ".2"));
     PipeBaseline pipes = new PipeBaseline(RUNNER, work);

@@ -45,7 +45,7 @@ class AdaptiveTransferTest {
   }
 
   @Test
-  void theNextTransferOverTheSameChannelStartsAtTheLevelTheLastOneSettledOn() throws Exception {
+  void theNextTransferOfTheSameKindOverTheSameChannelStartsAtTheLevelTheLastOneSettledOn() throws Exception {
     Path pages = Files.createDirectories(tmp.resolve("pages"));
     TreeFixtures.mixedPages(pages.resolve("pages-1.img"), 40 * MIB, 1);
     Path small = Files.createDirectories(tmp.resolve("small"));
@@ -56,15 +56,20 @@ class AdaptiveTransferTest {
     TransferOptions slowLink = TransferOptions.defaults().withBandwidth(25_000_000).withParallelStreams(1);
     try (InProcessTransfer transfer = new InProcessTransfer(new MigrationDirs(migration, "m1", "t", "n"))) {
       TransferStats first = TreeSender.send(transfer.channel(),
-          new SendRequest(pages, "m1", "t", "n", "images", TransferKind.IMAGES, slowLink), s -> { });
+          new SendRequest(pages, "m1", "t", "n", "first", TransferKind.ROOTFS_FULL, slowLink), s -> { });
       assertThat(first.compression()).startsWith("zstd");
       // A tree that ends before one measurement period: before, it always went raw.
       TransferStats second = TreeSender.send(transfer.channel(),
           new SendRequest(small, "m1", "t", "n", "rootfs", TransferKind.ROOTFS_FULL, slowLink), s -> { });
       TreeAssertions.assertSameTree(small, migration.resolve("rootfs"));
       assertThat(second.compression()).startsWith("zstd");
-      assertThat(second.compressionReason()).contains("where the last transfer to this peer settled");
+      assertThat(second.compressionReason()).contains("where the last transfer of its kind to this peer settled");
       assertThat(second.wireBytes()).isLessThan(second.rawBytes() / 4);
+      // Memory images settle apart from root filesystems: the same tree as images starts raw.
+      TransferStats images = TreeSender.send(transfer.channel(),
+          new SendRequest(small, "m1", "t", "n", "images", TransferKind.IMAGES, slowLink), s -> { });
+      assertThat(images.compressionReason()).doesNotContain("where the last transfer of its kind to this peer settled");
+      assertThat(images.wireBytes()).isGreaterThan(images.rawBytes() / 2);
     }
   }
 

@@ -2,12 +2,13 @@ package dev.ferry.transfer.send;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.transfer.TransferKind;
 import dev.ferry.transfer.codec.Codec;
 import dev.ferry.transfer.codec.EncodedChunk;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** A transfer starts where the last one to the same peer settled; other peers and old news start raw. */
+/** A transfer starts where the last one of its kind to the same peer settled; other peers, other kinds and old news start raw. */
 class SettledLevelsTest {
   private static final int CHUNK = 1 << 20;
   private final AtomicLong now = new AtomicLong();
@@ -32,7 +33,7 @@ class SettledLevelsTest {
 
   /** A transfer over a slow link of compressible data: it climbs to zstd 3. */
   private void slowLinkTransfer(Object peer) {
-    AdaptiveCompression policy = new AdaptiveCompression(now::get, 1, settled, peer);
+    AdaptiveCompression policy = new AdaptiveCompression(now::get, 1, settled, peer, TransferKind.IMAGES);
     for (int period = 0; period < 6; period++) {
       for (int i = 0; i < 10; i++) {
         Integer level = policy.level();
@@ -50,12 +51,22 @@ class SettledLevelsTest {
   void theNextTransferToThePeerStartsAtTheSettledLevelOthersStartRaw() {
     slowLinkTransfer(peerA);
 
-    AdaptiveCompression next = new AdaptiveCompression(now::get, 1, settled, peerA);
+    AdaptiveCompression next = new AdaptiveCompression(now::get, 1, settled, peerA, TransferKind.IMAGES);
     assertThat(next.level()).isEqualTo(3);
-    assertThat(next.reason()).contains("starting level zstd 3, where the last transfer to this peer settled");
-    AdaptiveCompression elsewhere = new AdaptiveCompression(now::get, 1, settled, peerB);
+    assertThat(next.reason()).contains("starting level zstd 3, where the last transfer of its kind to this peer settled");
+    AdaptiveCompression elsewhere = new AdaptiveCompression(now::get, 1, settled, peerB, TransferKind.IMAGES);
     elsewhere.level(); // the first chunk of a raw start is a probe
     assertThat(elsewhere.level()).isNull();
+  }
+
+  @Test
+  void imagesAndRootFilesystemsSettleApartAndAPrecopyRoundStartsWhereImagesSettled() {
+    slowLinkTransfer(peerA);
+
+    AdaptiveCompression rootfs = new AdaptiveCompression(now::get, 1, settled, peerA, TransferKind.ROOTFS_FULL);
+    rootfs.level();
+    assertThat(rootfs.level()).isNull();
+    assertThat(new AdaptiveCompression(now::get, 1, settled, peerA, TransferKind.PRECOPY_ROUND).level()).isEqualTo(3);
   }
 
   @Test
@@ -63,7 +74,7 @@ class SettledLevelsTest {
     slowLinkTransfer(peerA);
     now.addAndGet(SettledLevels.FORGET_AFTER_NANOS + 1);
 
-    AdaptiveCompression later = new AdaptiveCompression(now::get, 1, settled, peerA);
+    AdaptiveCompression later = new AdaptiveCompression(now::get, 1, settled, peerA, TransferKind.IMAGES);
     later.level();
     assertThat(later.level()).isNull();
     assertThat(later.reason()).contains("starting level none (");
@@ -72,7 +83,7 @@ class SettledLevelsTest {
   @Test
   void aStartFromThePeerIsCheckedAgainstNoneAndKeptWhenNoneCarriesLess() {
     slowLinkTransfer(peerA);
-    AdaptiveCompression next = new AdaptiveCompression(now::get, 1, settled, peerA);
+    AdaptiveCompression next = new AdaptiveCompression(now::get, 1, settled, peerA, TransferKind.IMAGES);
     period(next, 4_000_000, 20_000_000, 40_000_000); // the same slow link: raw would carry half
     assertThat(next.reason()).contains("checking none against zstd 3");
     period(next, 4_000_000, 20_000_000, 40_000_000);
@@ -83,7 +94,7 @@ class SettledLevelsTest {
   @Test
   void aStartFromThePeerGivesWayToNoneWhenNoneCarriesMore() {
     slowLinkTransfer(peerA);
-    AdaptiveCompression next = new AdaptiveCompression(now::get, 1, settled, peerA);
+    AdaptiveCompression next = new AdaptiveCompression(now::get, 1, settled, peerA, TransferKind.IMAGES);
     period(next, 4_000_000, 1_000_000, 1_500_000); // now compressing is the slow part
     assertThat(next.reason()).contains("checking none against zstd 3");
     period(next, 4_000_000, 1_000_000, 1_500_000);
