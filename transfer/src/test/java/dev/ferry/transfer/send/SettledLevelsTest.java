@@ -92,6 +92,17 @@ class SettledLevelsTest {
   }
 
   @Test
+  void aTransferThatEndsWhileCheckingNoneLeavesTheLevelItStartedFrom() {
+    slowLinkTransfer(peerA);
+    AdaptiveCompression shortOne = new AdaptiveCompression(now::get, 1, settled, peerA, TransferKind.IMAGES);
+    period(shortOne, 4_000_000, 20_000_000, 40_000_000);
+    assertThat(shortOne.reason()).contains("checking none against zstd 3");
+    // It ends here, before the check's period: none has not shown that it carries more.
+    AdaptiveCompression next = new AdaptiveCompression(now::get, 1, settled, peerA, TransferKind.IMAGES);
+    assertThat(next.level()).isEqualTo(3);
+  }
+
+  @Test
   void aStartFromThePeerGivesWayToNoneWhenNoneCarriesMore() {
     slowLinkTransfer(peerA);
     AdaptiveCompression next = new AdaptiveCompression(now::get, 1, settled, peerA, TransferKind.IMAGES);
@@ -100,5 +111,8 @@ class SettledLevelsTest {
     period(next, 4_000_000, 1_000_000, 1_500_000);
     assertThat(next.reason()).doesNotContain("reverted");
     assertThat(next.description()).startsWith("none");
+    AdaptiveCompression after = new AdaptiveCompression(now::get, 1, settled, peerA, TransferKind.IMAGES);
+    after.level(); // the first chunk of a raw start is a probe
+    assertThat(after.level()).isNull(); // the check finished: none is what settled
   }
 }
