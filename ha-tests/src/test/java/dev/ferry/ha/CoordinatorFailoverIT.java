@@ -42,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CoordinatorFailoverIT {
   private static final List<String> NODES = List.of("nodeA", "nodeB");
   private static final int MIB = 48;
+  private static final int HOLD_MIB = 256;
   /** Slow enough that a 48 MiB dump takes several seconds to cross: the kill lands mid-transfer. */
   private static final String SLOW_LINK = "24mbit";
   /** The coordinators' election lease (CoordinatorRuntime): a dead leader's key expires after it. */
@@ -116,8 +117,12 @@ class CoordinatorFailoverIT {
   }
 
   private String workload(String id, String node) {
+    return workload(id, node, MIB);
+  }
+
+  private String workload(String id, String node, int mib) {
     containers.add(id);
-    workloads.createWorkload(node, id, MIB);
+    workloads.createWorkload(node, id, mib);
     return id;
   }
 
@@ -212,7 +217,10 @@ class CoordinatorFailoverIT {
   @Test
   @Order(4)
   void inFlightMigrationHoldsWhileQuorumIsLostAndFinishesWhenItReturns() throws InterruptedException {
-    String ct = workload("ha-hold", "nodeA");
+    // Larger than the others: the quorum must go while the transfer is still in flight. A 48 MiB workload's images
+    // (31 MB on the wire, zero pages left out) once finished 0.94 s after the dump, before both kills had landed, and
+    // the loss fell on the restore, which rolls back by design.
+    String ct = workload("ha-hold", "nodeA", HOLD_MIB);
     cluster.network().limitIngress("nodeB", SLOW_LINK);
     String id = startOnLeader(ct, "nodeA", "nodeB");
     migrations.awaitPhase(id, Phase.PHASE_TRANSFER, Timing.seconds(60));
