@@ -23,7 +23,7 @@ public final class ZeroPages {
     byte[] map = null;
     for (int page = 0, pages = pages(length); page < pages; page++) {
       int from = page * PAGE;
-      int size = Math.min(PAGE, length - from);
+      int size = pageSize(page, length);
       // Vectorized by the JIT: far cheaper than sending or compressing the page.
       if (Arrays.mismatch(raw, from, from + size, ZERO_PAGE, 0, size) < 0) {
         if (map == null) {
@@ -41,9 +41,8 @@ public final class ZeroPages {
     int to = 0;
     for (int page = 0, pages = pages(length); page < pages; page++) {
       if (!isZero(map, page)) {
-        int from = page * PAGE;
-        int size = Math.min(PAGE, length - from);
-        System.arraycopy(raw, from, packed, to, size);
+        int size = pageSize(page, length);
+        System.arraycopy(raw, page * PAGE, packed, to, size);
         to += size;
       }
     }
@@ -55,7 +54,7 @@ public final class ZeroPages {
     int zero = 0;
     for (int page = 0, pages = pages(length); page < pages; page++) {
       if (isZero(map, page)) {
-        zero += Math.min(PAGE, length - page * PAGE);
+        zero += pageSize(page, length);
       }
     }
     return length - zero;
@@ -81,6 +80,11 @@ public final class ZeroPages {
 
   public static boolean isZero(byte[] map, int page) {
     return map.length > 0 && (map[page >>> 3] & (1 << (page & 7))) != 0;
+  }
+
+  /** Page {@code page}'s bytes in a chunk of {@code length}: a full page, or what is left of the chunk. */
+  private static int pageSize(int page, int length) {
+    return Math.min(PAGE, length - page * PAGE);
   }
 
   public static int pages(int length) {

@@ -57,8 +57,6 @@ final class AdaptiveCompression implements CompressionPolicy {
   private int movedFrom = -1;
   private double rateBeforeMove;
   private int hold;
-  /** The period that checks "none" against the level this transfer started from is running. */
-  private boolean checkingNone;
   private String reason;
 
   AdaptiveCompression(Ticker ticker, int streams) {
@@ -137,7 +135,6 @@ final class AdaptiveCompression implements CompressionPolicy {
     String current = LevelLadder.describe(LevelLadder.LEVELS.get(index));
     String measured = measured(now);
     int before = index;
-    checkingNone = false;
     memory.remember(index, period, rawRate);
     if (movedFrom >= 0 && rawRate < WORSE * rateBeforeMove) {
       // The last move made the transfer slower: what looked like a slow link was a busy CPU
@@ -157,7 +154,6 @@ final class AdaptiveCompression implements CompressionPolicy {
       index = LevelLadder.START;
       movedFrom = before;
       rateBeforeMove = rawRate;
-      checkingNone = true;
       reason = "checking none against %s, where the last transfer of its kind to this peer settled: %s".formatted(current, measured);
       reset(now);
       return;
@@ -234,8 +230,9 @@ final class AdaptiveCompression implements CompressionPolicy {
   }
 
   private void reset(long now) {
-    // A transfer that ends while it checks none has not learned that none is better: the level stays.
-    settledLevels.settled(peer, kind, checkingNone ? movedFrom : index);
+    // The first period's reset of a transfer started from the peer starts the check of none: one that ends
+    // during the check has not learned that none is better, so the level it started from stays settled.
+    settledLevels.settled(peer, kind, period == 0 && startedFromPeer() ? startIndex : index);
     period++;
     periodStart = now;
     chunks = compressNanos = sendNanos = rawCompressed = wireCompressed = wireBytes = rawBytes = 0;
