@@ -160,7 +160,9 @@ class HostilePeerIT {
     // The transport answers RESOURCE_EXHAUSTED and resets the stream; which of the two reaches this client first is a race.
     assertThat(status.getCode()).as(status.toString()).isIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED);
     // Before, the receiver saw only "RPC cancelled", kept the transfer for a resume, and its staging directory stayed.
-    assertNothingReceived();
+    // The refusal reaches this client before the server's cancel handler has removed the staging directory: wait for it.
+    org.awaitility.Awaitility.await("staging removed after the refusal").atMost(java.time.Duration.ofSeconds(10))
+        .untilAsserted(this::assertNothingReceived);
   }
 
   @Test
