@@ -57,6 +57,8 @@ final class AdaptiveCompression implements CompressionPolicy {
   private int movedFrom = -1;
   private double rateBeforeMove;
   private int hold;
+  /** This period tries none instead of the level the transfer started from (the peer's). */
+  private boolean checkingNone;
   private String reason;
 
   AdaptiveCompression(Ticker ticker, int streams) {
@@ -136,9 +138,13 @@ final class AdaptiveCompression implements CompressionPolicy {
     String measured = measured(now);
     int before = index;
     memory.remember(index, period, rawRate);
+    checkingNone = false;
     if (movedFrom >= 0 && rawRate < WORSE * rateBeforeMove) {
       // The last move made the transfer slower: what looked like a slow link was a busy CPU
       // (on loopback the receiver shares the cores). Undo it and stay a while.
+      if (index == LevelLadder.START) {
+        settledLevels.noneLost(peer, kind, movedFrom);
+      }
       index = movedFrom;
       hold = HOLD_PERIODS;
       reason = "reverted %s -> %s: raw throughput fell from %.0f to %.0f MB/s; %s"
@@ -147,10 +153,11 @@ final class AdaptiveCompression implements CompressionPolicy {
       reset(now);
       return;
     }
-    if (period == 0 && startedFromPeer()) {
+    if (period == 0 && startedFromPeer() && !settledLevels.noneLostLately(peer, kind, startIndex)) {
       // The start came from the last transfer over this channel, on other data: check it against
       // "none" once, as a climb from none would have. On loopback a start at zstd 1 otherwise held
       // 237 MB/s where none carries 396 (the link looks busy while the receiver is).
+      checkingNone = true;
       index = LevelLadder.START;
       movedFrom = before;
       rateBeforeMove = rawRate;
@@ -226,13 +233,17 @@ final class AdaptiveCompression implements CompressionPolicy {
       movedFrom = before;
       rateBeforeMove = rawRate;
     }
+    if (period == 0 && startedFromPeer()) {
+      reason += "; none not checked: it carried less than %s to this peer within the last %d s"
+          .formatted(LevelLadder.describe(LevelLadder.LEVELS.get(startIndex)), SettledLevels.NONE_LOSS_TRUSTED_NANOS / 1_000_000_000L);
+    }
     reset(now);
   }
 
   private void reset(long now) {
-    // The first period's reset of a transfer started from the peer starts the check of none: one that ends
-    // during the check has not learned that none is better, so the level it started from stays settled.
-    settledLevels.settled(peer, kind, period == 0 && startedFromPeer() ? startIndex : index);
+    // A transfer that ends during the check of none has not learned that none is better: the level it
+    // started from stays settled.
+    settledLevels.settled(peer, kind, checkingNone ? startIndex : index);
     period++;
     periodStart = now;
     chunks = compressNanos = sendNanos = rawCompressed = wireCompressed = wireBytes = rawBytes = 0;

@@ -115,4 +115,36 @@ class SettledLevelsTest {
     after.level(); // the first chunk of a raw start is a probe
     assertThat(after.level()).isNull(); // the check finished: none is what settled
   }
+
+  @Test
+  void noneThatLostAgainstTheStartIsNotCheckedAgainForAMinute() {
+    slowLinkTransfer(peerA);
+    AdaptiveCompression first = new AdaptiveCompression(now::get, 1, settled, peerA, TransferKind.IMAGES);
+    period(first, 4_000_000, 20_000_000, 40_000_000);
+    period(first, 4_000_000, 20_000_000, 40_000_000);
+    assertThat(first.reason()).contains("reverted none -> zstd 3");
+
+    AdaptiveCompression second = new AdaptiveCompression(now::get, 1, settled, peerA, TransferKind.IMAGES);
+    period(second, 4_000_000, 20_000_000, 40_000_000);
+    assertThat(second.reason()).doesNotContain("checking none")
+        .contains("none not checked: it carried less than zstd 3 to this peer within the last 60 s");
+    assertThat(second.level()).isEqualTo(3);
+    AdaptiveCompression rootfs = new AdaptiveCompression(now::get, 1, settled, peerA, TransferKind.ROOTFS_FULL);
+    assertThat(settled.noneLostLately(peerA, TransferKind.ROOTFS_FULL, 4)).isFalse(); // another kind learned nothing
+    assertThat(rootfs.level()).isEqualTo(AdaptiveCompression.PROBE_LEVEL);
+
+    now.addAndGet(SettledLevels.NONE_LOSS_TRUSTED_NANOS + 1);
+    AdaptiveCompression later = new AdaptiveCompression(now::get, 1, settled, peerA, TransferKind.IMAGES);
+    period(later, 4_000_000, 20_000_000, 40_000_000);
+    assertThat(later.reason()).contains("checking none against zstd 3");
+  }
+
+  @Test
+  void noneThatLostAgainstAnotherLevelIsCheckedAgain() {
+    settled.noneLost(peerA, TransferKind.IMAGES, 1);
+    slowLinkTransfer(peerA); // settles at zstd 3
+    AdaptiveCompression next = new AdaptiveCompression(now::get, 1, settled, peerA, TransferKind.IMAGES);
+    period(next, 4_000_000, 20_000_000, 40_000_000);
+    assertThat(next.reason()).contains("checking none against zstd 3");
+  }
 }
