@@ -12,84 +12,132 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RecursiveTask;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Walks a directory without following symlinks and describes every entry with its metadata. */
+/**
+ * Walks a directory without following symlinks and describes every entry with its metadata.
+ * Directories are listed in parallel: the walk comes before a tree's first byte can go out (the
+ * receiver checks the totals against its free disk first), and listing a root filesystem of
+ * 20,000 files one directory at a time took 74 ms of a 640 ms transfer, nearly all of it in
+ * getdents and statx calls made one after another.
+ */
 public final class TreeWalker {
   private static final Logger log = LoggerFactory.getLogger(TreeWalker.class);
   private static final int S_IFMT = 0170000;
   private static final int S_IFDIR = 0040000;
   private static final int S_IFREG = 0100000;
   private static final int S_IFLNK = 0120000;
+  /** One worker per core: listing is short system calls, not waiting. Its threads end when idle. */
+  private static final ForkJoinPool LISTERS = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
 
   private TreeWalker() {}
 
   public static Manifest walk(Path root) {
-    Walk walk = new Walk(root);
     try {
-      walk.directory(root, lstat(root));
+      Map<String, Object> unix = lstat(root);
+      if (type(unix) != S_IFDIR) {
+        throw new NotDirectoryException(root.toString());
+      }
+      List<Found> found = new ArrayList<>();
+      found.add(Found.of("", unix, null));
+      found.addAll(LISTERS.invoke(new Listing(root, "")));
+      return describe(found);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot walk " + root + ": " + e.getMessage(), e);
+    } catch (UncheckedIOException e) {
+      throw new UncheckedIOException("cannot walk " + root + ": " + e.getCause().getMessage(), e.getCause());
     }
-    return new Manifest(walk.entries, walk.files);
   }
 
-  /** One walk's results. One lstat per entry: the walk is the sender's first step, before any byte goes out. */
-  private static final class Walk {
-    final Path root;
-    final List<Entry> entries = new ArrayList<>();
-    final List<Entry.RegularFile> files = new ArrayList<>();
-    final Map<String, String> firstPathByInode = new HashMap<>();
+  /**
+   * An entry as the listing found it, described as far as it can be alone.
+   *
+   * @param inode "dev:ino" of a regular file with more than one name, else null
+   * @param linkTarget a symlink's target, else null
+   */
+  private record Found(String path, int type, EntryAttributes meta, long size, long rdev, String inode, String linkTarget) {
+    static Found of(String path, Map<String, Object> unix, String linkTarget) {
+      int type = TreeWalker.type(unix);
+      String inode = type == S_IFREG && (Integer) unix.get("nlink") > 1 ? unix.get("dev") + ":" + unix.get("ino") : null;
+      return new Found(path, type, attributes(unix), (Long) unix.get("size"), (Long) unix.get("rdev"), inode, linkTarget);
+    }
+  }
 
-    Walk(Path root) {
-      this.root = root;
+  /** The entries below one directory in walk order (each directory before its contents), its subdirectories listed in parallel. */
+  private static final class Listing extends RecursiveTask<List<Found>> {
+    private final Path dir;
+    private final String relative;
+
+    Listing(Path dir, String relative) {
+      this.dir = dir;
+      this.relative = relative;
     }
 
-    void directory(Path dir, Map<String, Object> unix) throws IOException {
-      if (type(unix) != S_IFDIR) {
-        throw new NotDirectoryException(dir.toString());
-      }
-      entries.add(new Entry.Directory(relative(root, dir), attributes(unix)));
+    @Override
+    protected List<Found> compute() {
+      List<Object> parts = new ArrayList<>(); // Found entries, and Listings of subdirectories in their place
       try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
         for (Path child : children) {
-          Map<String, Object> childUnix = lstat(child);
-          if (type(childUnix) == S_IFDIR) {
-            directory(child, childUnix);
-          } else {
-            nonDirectory(child, childUnix);
+          String path = relative.isEmpty() ? child.getFileName().toString() : relative + "/" + child.getFileName();
+          Map<String, Object> unix = lstat(child);
+          int type = type(unix);
+          parts.add(Found.of(path, unix, type == S_IFLNK ? Files.readSymbolicLink(child).toString() : null));
+          if (type == S_IFDIR) {
+            Listing below = new Listing(child, path);
+            below.fork();
+            parts.add(below);
           }
         }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
+      List<Found> all = new ArrayList<>(parts.size());
+      for (Object part : parts) {
+        if (part instanceof Listing below) {
+          all.addAll(below.join());
+        } else {
+          all.add((Found) part);
+        }
+      }
+      return all;
     }
+  }
 
-    private void nonDirectory(Path file, Map<String, Object> unix) throws IOException {
-      String path = relative(root, file);
-      EntryAttributes meta = attributes(unix);
-      switch (type(unix)) {
-        case S_IFLNK -> entries.add(new Entry.Symlink(path, Files.readSymbolicLink(file).toString(), meta));
+  /** Entries in walk order; regular files numbered in that order, a second name of one already seen a hardlink to it. */
+  private static Manifest describe(List<Found> found) {
+    List<Entry> entries = new ArrayList<>(found.size());
+    List<Entry.RegularFile> files = new ArrayList<>();
+    Map<String, String> firstPathByInode = new HashMap<>();
+    for (Found f : found) {
+      String path = f.path();
+      switch (f.type()) {
+        case S_IFDIR -> entries.add(new Entry.Directory(path, f.meta()));
+        case S_IFLNK -> entries.add(new Entry.Symlink(path, f.linkTarget(), f.meta()));
         case S_IFREG -> {
-          String inode = unix.get("dev") + ":" + unix.get("ino");
-          String first = (Integer) unix.get("nlink") > 1 ? firstPathByInode.putIfAbsent(inode, path) : null;
+          String first = f.inode() == null ? null : firstPathByInode.putIfAbsent(f.inode(), path);
           if (first != null) {
             entries.add(new Entry.Hardlink(path, first));
           } else {
-            Entry.RegularFile f = new Entry.RegularFile(path, files.size(), (Long) unix.get("size"), meta);
-            files.add(f);
-            entries.add(f);
+            Entry.RegularFile file = new Entry.RegularFile(path, files.size(), f.size(), f.meta());
+            files.add(file);
+            entries.add(file);
           }
         }
-        default -> Entry.SpecialType.ofModeBits(type(unix)).ifPresentOrElse(special -> entries.add(special(path, special, unix, meta)),
+        default -> Entry.SpecialType.ofModeBits(f.type()).ifPresentOrElse(special -> entries.add(special(path, special, f)),
             // Unix sockets belong to running processes; CRIU and the restored container recreate them.
-            () -> log.debug("skipping socket or unknown file type {} at {}", Integer.toOctalString(type(unix)), path));
+            () -> log.debug("skipping socket or unknown file type {} at {}", Integer.toOctalString(f.type()), path));
       }
     }
+    return new Manifest(entries, files);
+  }
 
-    private static Entry.Special special(String path, Entry.SpecialType type, Map<String, Object> unix, EntryAttributes meta) {
-      long rdev = type == Entry.SpecialType.FIFO ? 0 : (Long) unix.get("rdev");
-      return new Entry.Special(path, type, major(rdev), minor(rdev), meta);
-    }
+  private static Entry.Special special(String path, Entry.SpecialType type, Found f) {
+    long rdev = type == Entry.SpecialType.FIFO ? 0 : f.rdev();
+    return new Entry.Special(path, type, major(rdev), minor(rdev), f.meta());
   }
 
   private static Map<String, Object> lstat(Path p) throws IOException {
@@ -108,10 +156,6 @@ public final class TreeWalker {
   private static EntryAttributes attributes(Map<String, Object> unix) {
     long mtime = ((FileTime) unix.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
     return new EntryAttributes((Integer) unix.get("mode"), (Integer) unix.get("uid"), (Integer) unix.get("gid"), mtime);
-  }
-
-  private static String relative(Path root, Path p) {
-    return root.relativize(p).toString();
   }
 
   // Linux's dev_t encoding (glibc gnu_dev_major / gnu_dev_minor).
