@@ -2,11 +2,11 @@ package dev.ferry.transfer.receive;
 
 import dev.ferry.transfer.codec.ByteSlice;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.FileAlreadyExistsException;
@@ -61,9 +61,10 @@ final class NativeFiles {
   private NativeFiles() {}
 
   static void mknod(Path path, int typeBits, int mode, int major, int minor) throws IOException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(STATE);
-      int rc = (int) MKNOD.invokeExact(state, arena.allocateFrom(path.toString()), typeBits | (mode & 07777), makedev(major, minor));
+    try {
+      SegmentAllocator scratch = NativeScratch.begin();
+      MemorySegment state = scratch.allocate(STATE);
+      int rc = (int) MKNOD.invokeExact(state, scratch.allocateFrom(path.toString()), typeBits | (mode & 07777), makedev(major, minor));
       check(rc, state, "mknod", path);
     } catch (IOException e) {
       throw e;
@@ -79,16 +80,17 @@ final class NativeFiles {
    * chown clears set-id bits that chmod then restores. {@link #KEEP} (both ids, or the mode) skips a call.
    */
   static void setAttributes(Path path, boolean symlink, int uid, int gid, int mode, long mtimeNanos) throws IOException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(STATE);
-      MemorySegment name = arena.allocateFrom(path.toString());
+    try {
+      SegmentAllocator scratch = NativeScratch.begin();
+      MemorySegment state = scratch.allocate(STATE);
+      MemorySegment name = scratch.allocateFrom(path.toString());
       if (uid != KEEP || gid != KEEP) {
         check((int) LCHOWN.invokeExact(state, name, uid, gid), state, "lchown", path);
       }
       if (!symlink && mode != KEEP) {
         check((int) FCHMODAT.invokeExact(state, AT_FDCWD, name, mode & 07777, AT_SYMLINK_NOFOLLOW), state, "chmod", path);
       }
-      check((int) UTIMENSAT.invokeExact(state, AT_FDCWD, name, times(arena, mtimeNanos), AT_SYMLINK_NOFOLLOW), state, "utimensat", path);
+      check((int) UTIMENSAT.invokeExact(state, AT_FDCWD, name, times(scratch, mtimeNanos), AT_SYMLINK_NOFOLLOW), state, "utimensat", path);
     } catch (IOException e) {
       throw e;
     } catch (Throwable t) {
@@ -98,9 +100,10 @@ final class NativeFiles {
 
   /** Creates a regular file for writing, never through a symlink and never over an existing entry; mode 0600 until sealed. */
   static int create(Path path) throws IOException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(STATE);
-      int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    try {
+      SegmentAllocator scratch = NativeScratch.begin();
+      MemorySegment state = scratch.allocate(STATE);
+      int fd = (int) OPEN.invokeExact(state, scratch.allocateFrom(path.toString()), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
       if (fd < 0 && errno(state) == EEXIST) {
         throw new FileAlreadyExistsException(path.toString());
       }
@@ -116,8 +119,9 @@ final class NativeFiles {
   /** Writes all of {@code data} at {@code position}. */
   static void write(int fd, ByteSlice data, long position, Path path) throws IOException {
     int length = data.length();
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(STATE);
+    try {
+      SegmentAllocator scratch = NativeScratch.begin();
+      MemorySegment state = scratch.allocate(STATE);
       MemorySegment buffer = MemorySegment.ofArray(data.array()).asSlice(data.offset(), length);
       long done = 0;
       while (done < length) {
@@ -143,8 +147,9 @@ final class NativeFiles {
    * @param uid      {@link #KEEP} with gid when the file was created with the right owner
    */
   static void seal(int fd, long extendTo, int uid, int gid, int mode, long mtimeNanos, Path path) throws IOException {
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(STATE);
+    try {
+      SegmentAllocator scratch = NativeScratch.begin();
+      MemorySegment state = scratch.allocate(STATE);
       if (extendTo != LENGTH_IS_RIGHT) {
         check((int) FTRUNCATE.invokeExact(state, fd, extendTo), state, "ftruncate", path);
       }
@@ -152,7 +157,7 @@ final class NativeFiles {
         check((int) FCHOWN.invokeExact(state, fd, uid, gid), state, "fchown", path);
       }
       check((int) FCHMOD.invokeExact(state, fd, mode & 07777), state, "fchmod", path);
-      check((int) FUTIMENS.invokeExact(state, fd, times(arena, mtimeNanos)), state, "futimens", path);
+      check((int) FUTIMENS.invokeExact(state, fd, times(scratch, mtimeNanos)), state, "futimens", path);
     } catch (IOException e) {
       close(fd);
       throw e;
@@ -167,8 +172,9 @@ final class NativeFiles {
 
   /** Closes a descriptor; false if the kernel reported an error (the file may not be complete). */
   static boolean close(int fd) {
-    try (Arena arena = Arena.ofConfined()) {
-      return (int) CLOSE.invokeExact(arena.allocate(STATE), fd) == 0;
+    try {
+      SegmentAllocator scratch = NativeScratch.begin();
+      return (int) CLOSE.invokeExact(scratch.allocate(STATE), fd) == 0;
     } catch (Throwable t) {
       return false;
     }
@@ -180,8 +186,8 @@ final class NativeFiles {
   }
 
   /** struct timespec[2]: access time left alone, modification time set. */
-  private static MemorySegment times(Arena arena, long mtimeNanos) {
-    MemorySegment times = arena.allocate(LONG, 4);
+  private static MemorySegment times(SegmentAllocator scratch, long mtimeNanos) {
+    MemorySegment times = scratch.allocate(LONG, 4);
     times.setAtIndex(LONG, 0, 0);
     times.setAtIndex(LONG, 1, UTIME_OMIT);
     times.setAtIndex(LONG, 2, Math.floorDiv(mtimeNanos, 1_000_000_000L));
