@@ -30,6 +30,8 @@ final class IncomingFile {
   private final StagingTree.Created created;
   /** Written and sealed through its descriptor: one open per file, no path lookups after it. */
   private final int fd;
+  /** The mode the file was created with, after the umask: no chmod when it is the wanted one ({@link NativeFiles#KEEP}: unknown). */
+  private final int modeOnDisk;
   private EntryAttributes attributes;
   private Object owner;
   private long verified;
@@ -48,7 +50,9 @@ final class IncomingFile {
     this.hash = hash;
     this.digest = hash.start();
     this.created = created;
-    this.fd = NativeFiles.create(file);
+    int createMode = created.fileCreateMode(attributes.mode());
+    this.fd = NativeFiles.create(file, createMode);
+    this.modeOnDisk = created.fileModeOnDisk(createMode);
   }
 
   /** A call starts (or resumes) sending this file from {@code offset}. */
@@ -140,8 +144,9 @@ final class IncomingFile {
         // The file was created empty and written in order: only a trailing hole (zero chunks or pages) leaves it short.
         long extendTo = dataEnd < size ? size : NativeFiles.LENGTH_IS_RIGHT;
         boolean ownerRight = created.owns(attributes);
+        boolean modeRight = modeOnDisk != NativeFiles.KEEP && (attributes.mode() & 07777) == modeOnDisk;
         NativeFiles.seal(fd, extendTo, ownerRight ? NativeFiles.KEEP : attributes.uid(), ownerRight ? NativeFiles.KEEP : attributes.gid(),
-            attributes.mode(), attributes.mtimeNanos(), file);
+            modeRight ? NativeFiles.KEEP : attributes.mode(), attributes.mtimeNanos(), file);
       } catch (IOException e) {
         throw DiskErrors.fromWrite(e, path);
       }

@@ -100,10 +100,15 @@ final class NativeFiles {
 
   /** Creates a regular file for writing, never through a symlink and never over an existing entry; mode 0600 until sealed. */
   static int create(Path path) throws IOException {
+    return create(path, 0600);
+  }
+
+  /** As {@link #create(Path)}, with {@code mode} (under the umask) from the start. */
+  static int create(Path path, int mode) throws IOException {
     try {
       SegmentAllocator scratch = NativeScratch.begin();
       MemorySegment state = scratch.allocate(STATE);
-      int fd = (int) OPEN.invokeExact(state, scratch.allocateFrom(path.toString()), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      int fd = (int) OPEN.invokeExact(state, scratch.allocateFrom(path.toString()), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
       if (fd < 0 && errno(state) == EEXIST) {
         throw new FileAlreadyExistsException(path.toString());
       }
@@ -145,6 +150,7 @@ final class NativeFiles {
    *
    * @param extendTo the length when the file ends in a hole the writes did not reach, else {@link #LENGTH_IS_RIGHT}
    * @param uid      {@link #KEEP} with gid when the file was created with the right owner
+   * @param mode     {@link #KEEP} when the file was created with the right mode
    */
   static void seal(int fd, long extendTo, int uid, int gid, int mode, long mtimeNanos, Path path) throws IOException {
     try {
@@ -156,7 +162,9 @@ final class NativeFiles {
       if (uid != KEEP || gid != KEEP) {
         check((int) FCHOWN.invokeExact(state, fd, uid, gid), state, "fchown", path);
       }
-      check((int) FCHMOD.invokeExact(state, fd, mode & 07777), state, "fchmod", path);
+      if (mode != KEEP) {
+        check((int) FCHMOD.invokeExact(state, fd, mode & 07777), state, "fchmod", path);
+      }
       check((int) FUTIMENS.invokeExact(state, fd, times(scratch, mtimeNanos)), state, "futimens", path);
     } catch (IOException e) {
       close(fd);

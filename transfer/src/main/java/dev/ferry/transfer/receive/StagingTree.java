@@ -42,6 +42,20 @@ final class StagingTree {
     boolean owns(EntryAttributes a) {
       return a.uid() == uid && a.gid() == gid;
     }
+
+    /**
+     * The mode to create a regular file with that should end up with {@code wanted}: that mode,
+     * unless it has set-id or sticky bits (a chown would clear them, and such a file stays private
+     * until sealed), or nothing is known of the umask.
+     */
+    int fileCreateMode(int wanted) {
+      return directoryMode != NativeFiles.KEEP && (wanted & 07000) == 0 ? wanted & 0777 : 0600;
+    }
+
+    /** The mode a file created with {@code createMode} has: the umask took from it what it took from the root (mkdir's 0777). */
+    int fileModeOnDisk(int createMode) {
+      return directoryMode == NativeFiles.KEEP ? NativeFiles.KEEP : createMode & directoryMode & 0777;
+    }
   }
 
   StagingTree(Path root) {

@@ -54,6 +54,26 @@ class IncomingFileTest {
   }
 
   @Test
+  void everyModeEndsAsSentWhetherTheFileWasCreatedWithItOrChangedToItWhenSealed() throws Exception {
+    Path root = Files.createDirectory(dir.resolve("staging")); // as the receiver makes it: mkdir under the umask
+    StagingTree.Created created = new StagingTree(root).created();
+    int[] modes = {0644, 0600, 0755, 0444, 0000, 0666, 0777, 04755, 02755, 01644};
+    for (int mode : modes) {
+      EntryAttributes attributes = new EntryAttributes(mode, 0, 0, 0);
+      Path path = root.resolve("m" + Integer.toOctalString(mode));
+      IncomingFile file = new IncomingFile(0, "m", path, attributes, WholeFileHash.XXH3_128, created);
+      // Until sealed: the wanted mode under the umask, or private when it has set-id or sticky bits.
+      int beforeSeal = (Integer) Files.getAttribute(path, "unix:mode") & 07777;
+      assertThat(beforeSeal).as("%o before sealing", mode).isEqualTo((mode & 07000) == 0 ? mode & created.directoryMode() & 0777 : 0600);
+      Object call = new Object();
+      file.takeOver(call, "m", attributes, 0);
+      file.finish(call, 0, WholeFileHash.XXH3_128.start().finish());
+
+      assertThat((Integer) Files.getAttribute(path, "unix:mode") & 07777).as("%o sealed", mode).isEqualTo(mode);
+    }
+  }
+
+  @Test
   void aClosedFileRefusesChunksAndNeverWritesThroughItsOldDescriptor() throws Exception {
     IncomingFile file = new IncomingFile(0, "a", dir.resolve("a"), ATTRIBUTES, WholeFileHash.XXH3_128, StagingTree.Created.UNKNOWN);
     Object call = new Object();
