@@ -10,6 +10,7 @@ import dev.ferry.transfer.codec.EncodedChunk;
 import dev.ferry.transfer.codec.WholeFileHash;
 import dev.ferry.transfer.receive.ResumePoint;
 import dev.ferry.transfer.send.FileChunks;
+import dev.ferry.transfer.send.SourceFiles;
 import dev.ferry.transfer.tree.Entry;
 import dev.ferry.transfer.tree.TreeWalker;
 import java.io.IOException;
@@ -37,6 +38,8 @@ final class StreamWorker {
   /** Files started on the current call and not ended: growing files parked at their current end. */
   private final List<Cursor> open = new ArrayList<>();
   private final byte[] buffer;
+  /** Opens this stream's files, relative to the directory it is in. */
+  private final SourceFiles sourceFiles;
   private volatile SendCall current;
   /** The whole-file hash the receiver verifies with, as its resume point says. */
   private WholeFileHash hash = WholeFileHash.PREFERRED;
@@ -60,10 +63,11 @@ final class StreamWorker {
     this.plan = plan;
     this.streamIndex = streamIndex;
     this.buffer = new byte[plan.request().options().chunkBytes()];
+    this.sourceFiles = new SourceFiles(plan.request().source());
   }
 
   void run() {
-    try (ChunkEncoder encoder = new ChunkEncoder()) {
+    try (ChunkEncoder encoder = new ChunkEncoder(); sourceFiles) {
       Retrying.run(plan, "stream " + streamIndex, attempt -> {
         SendCall call = plan.startCall(this::verified);
         current = call;
@@ -151,7 +155,7 @@ final class StreamWorker {
     try {
       if (c.chunks == null) {
         ResumePoint.FileProgress p = progress.get(file.index());
-        c.chunks = new FileChunks(plan.request().source(), file, buffer, p == null ? 0 : p.verifiedBytes(), hash);
+        c.chunks = new FileChunks(sourceFiles, file, buffer, p == null ? 0 : p.verifiedBytes(), hash);
       }
       if (c.headerSentOn != call) {
         call.send(TransferFrame.newBuilder().setFile(FrameMapper.toProto(file, c.chunks.position()).toBuilder()
@@ -226,11 +230,7 @@ final class StreamWorker {
     synchronized (unverified) {
       for (Cursor c : unverified.values()) {
         if (c.chunks != null) {
-          try {
-            c.chunks.close();
-          } catch (IOException ignored) {
-            // reopened on the next call
-          }
+          c.chunks.close(); // reopened on the next call
         }
       }
     }

@@ -1,13 +1,26 @@
 package dev.ferry.transfer.receive;
 
+import static dev.ferry.transfer.nativeio.Libc.ADDRESS;
+import static dev.ferry.transfer.nativeio.Libc.AT_FDCWD;
+import static dev.ferry.transfer.nativeio.Libc.AT_SYMLINK_NOFOLLOW;
+import static dev.ferry.transfer.nativeio.Libc.EEXIST;
+import static dev.ferry.transfer.nativeio.Libc.EINTR;
+import static dev.ferry.transfer.nativeio.Libc.INT;
+import static dev.ferry.transfer.nativeio.Libc.LONG;
+import static dev.ferry.transfer.nativeio.Libc.O_CLOEXEC;
+import static dev.ferry.transfer.nativeio.Libc.O_CREAT;
+import static dev.ferry.transfer.nativeio.Libc.O_EXCL;
+import static dev.ferry.transfer.nativeio.Libc.O_NOFOLLOW;
+import static dev.ferry.transfer.nativeio.Libc.O_WRONLY;
+
 import dev.ferry.transfer.codec.ByteSlice;
+import dev.ferry.transfer.nativeio.Libc;
+import dev.ferry.transfer.nativeio.NativeScratch;
 import java.io.IOException;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
@@ -17,7 +30,7 @@ import java.nio.file.Path;
  * for device nodes and FIFOs, utimensat(2) that sets times without opening the file (opening a
  * FIFO would block), and descriptor calls for regular files (open, pwrite straight from the heap,
  * fchown, fchmod, futimens), so a received file costs no path lookup after its creation.
- * Failures are IOExceptions carrying strerror's text ("No space left on device" included).
+ * Failures are IOExceptions carrying strerror's text ({@link Libc}).
  */
 final class NativeFiles {
   /** For {@link #seal}: the writes already gave the file its length. */
@@ -25,47 +38,28 @@ final class NativeFiles {
   /** As uid and gid, or as mode: already right, no call (chown's own "no change" value). */
   static final int KEEP = -1;
 
-  private static final int O_WRONLY = 01;
-  private static final int O_CREAT = 0100;
-  private static final int O_EXCL = 0200;
-  private static final int O_NOFOLLOW = System.getProperty("os.arch").equals("aarch64") ? 0100000 : 0400000;
-  private static final int O_CLOEXEC = 02000000;
-  private static final int EEXIST = 17;
-  private static final int EINTR = 4;
-  private static final int AT_FDCWD = -100;
-  private static final int AT_SYMLINK_NOFOLLOW = 0x100;
   private static final long UTIME_OMIT = (1L << 30) - 2;
 
-  private static final Linker LINKER = Linker.nativeLinker();
-  private static final MemoryLayout STATE = Linker.Option.captureStateLayout();
-  private static final long ERRNO_OFFSET = STATE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
-  private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT;
-  private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG;
-  private static final ValueLayout ADDRESS = ValueLayout.ADDRESS;
-
-  private static final MethodHandle MKNOD = call("mknod", FunctionDescriptor.of(INT, ADDRESS, INT, LONG));
-  private static final MethodHandle UTIMENSAT = call("utimensat", FunctionDescriptor.of(INT, INT, ADDRESS, ADDRESS, INT));
-  private static final MethodHandle LCHOWN = call("lchown", FunctionDescriptor.of(INT, ADDRESS, INT, INT));
-  private static final MethodHandle FCHMODAT = call("fchmodat", FunctionDescriptor.of(INT, INT, ADDRESS, INT, INT));
-  private static final MethodHandle OPEN = call("open", FunctionDescriptor.of(INT, ADDRESS, INT, INT), Linker.Option.firstVariadicArg(2));
+  private static final MethodHandle MKNOD = Libc.call("mknod", FunctionDescriptor.of(INT, ADDRESS, INT, LONG));
+  private static final MethodHandle UTIMENSAT = Libc.call("utimensat", FunctionDescriptor.of(INT, INT, ADDRESS, ADDRESS, INT));
+  private static final MethodHandle LCHOWN = Libc.call("lchown", FunctionDescriptor.of(INT, ADDRESS, INT, INT));
+  private static final MethodHandle FCHMODAT = Libc.call("fchmodat", FunctionDescriptor.of(INT, INT, ADDRESS, INT, INT));
+  private static final MethodHandle OPEN = Libc.call("open", FunctionDescriptor.of(INT, ADDRESS, INT, INT), Linker.Option.firstVariadicArg(2));
   /** Critical: the buffer may be a heap array (no copy into native memory); pwrite never blocks for long on a local disk. */
-  private static final MethodHandle PWRITE = call("pwrite", FunctionDescriptor.of(LONG, INT, ADDRESS, LONG, LONG), Linker.Option.critical(true));
-  private static final MethodHandle FTRUNCATE = call("ftruncate", FunctionDescriptor.of(INT, INT, LONG));
-  private static final MethodHandle FCHOWN = call("fchown", FunctionDescriptor.of(INT, INT, INT, INT));
-  private static final MethodHandle FCHMOD = call("fchmod", FunctionDescriptor.of(INT, INT, INT));
-  private static final MethodHandle FUTIMENS = call("futimens", FunctionDescriptor.of(INT, INT, ADDRESS));
-  private static final MethodHandle CLOSE = call("close", FunctionDescriptor.of(INT, INT));
-  private static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(),
-      FunctionDescriptor.of(ADDRESS, INT));
+  private static final MethodHandle PWRITE = Libc.call("pwrite", FunctionDescriptor.of(LONG, INT, ADDRESS, LONG, LONG), Linker.Option.critical(true));
+  private static final MethodHandle FTRUNCATE = Libc.call("ftruncate", FunctionDescriptor.of(INT, INT, LONG));
+  private static final MethodHandle FCHOWN = Libc.call("fchown", FunctionDescriptor.of(INT, INT, INT, INT));
+  private static final MethodHandle FCHMOD = Libc.call("fchmod", FunctionDescriptor.of(INT, INT, INT));
+  private static final MethodHandle FUTIMENS = Libc.call("futimens", FunctionDescriptor.of(INT, INT, ADDRESS));
 
   private NativeFiles() {}
 
   static void mknod(Path path, int typeBits, int mode, int major, int minor) throws IOException {
     try {
       SegmentAllocator scratch = NativeScratch.begin();
-      MemorySegment state = scratch.allocate(STATE);
+      MemorySegment state = Libc.state(scratch);
       int rc = (int) MKNOD.invokeExact(state, scratch.allocateFrom(path.toString()), typeBits | (mode & 07777), makedev(major, minor));
-      check(rc, state, "mknod", path);
+      Libc.check(rc, state, "mknod", path);
     } catch (IOException e) {
       throw e;
     } catch (Throwable t) {
@@ -82,15 +76,15 @@ final class NativeFiles {
   static void setAttributes(Path path, boolean symlink, int uid, int gid, int mode, long mtimeNanos) throws IOException {
     try {
       SegmentAllocator scratch = NativeScratch.begin();
-      MemorySegment state = scratch.allocate(STATE);
+      MemorySegment state = Libc.state(scratch);
       MemorySegment name = scratch.allocateFrom(path.toString());
       if (uid != KEEP || gid != KEEP) {
-        check((int) LCHOWN.invokeExact(state, name, uid, gid), state, "lchown", path);
+        Libc.check((int) LCHOWN.invokeExact(state, name, uid, gid), state, "lchown", path);
       }
       if (!symlink && mode != KEEP) {
-        check((int) FCHMODAT.invokeExact(state, AT_FDCWD, name, mode & 07777, AT_SYMLINK_NOFOLLOW), state, "chmod", path);
+        Libc.check((int) FCHMODAT.invokeExact(state, AT_FDCWD, name, mode & 07777, AT_SYMLINK_NOFOLLOW), state, "chmod", path);
       }
-      check((int) UTIMENSAT.invokeExact(state, AT_FDCWD, name, times(scratch, mtimeNanos), AT_SYMLINK_NOFOLLOW), state, "utimensat", path);
+      Libc.check((int) UTIMENSAT.invokeExact(state, AT_FDCWD, name, times(scratch, mtimeNanos), AT_SYMLINK_NOFOLLOW), state, "utimensat", path);
     } catch (IOException e) {
       throw e;
     } catch (Throwable t) {
@@ -107,12 +101,12 @@ final class NativeFiles {
   static int create(Path path, int mode) throws IOException {
     try {
       SegmentAllocator scratch = NativeScratch.begin();
-      MemorySegment state = scratch.allocate(STATE);
+      MemorySegment state = Libc.state(scratch);
       int fd = (int) OPEN.invokeExact(state, scratch.allocateFrom(path.toString()), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-      if (fd < 0 && errno(state) == EEXIST) {
+      if (fd < 0 && Libc.errno(state) == EEXIST) {
         throw new FileAlreadyExistsException(path.toString());
       }
-      check(fd, state, "open", path);
+      Libc.check(fd, state, "open", path);
       return fd;
     } catch (IOException e) {
       throw e;
@@ -126,15 +120,15 @@ final class NativeFiles {
     int length = data.length();
     try {
       SegmentAllocator scratch = NativeScratch.begin();
-      MemorySegment state = scratch.allocate(STATE);
+      MemorySegment state = Libc.state(scratch);
       MemorySegment buffer = MemorySegment.ofArray(data.array()).asSlice(data.offset(), length);
       long done = 0;
       while (done < length) {
         long n = (long) PWRITE.invokeExact(state, fd, buffer.asSlice(done), length - done, position + done);
-        if (n < 0 && errno(state) == EINTR) {
+        if (n < 0 && Libc.errno(state) == EINTR) {
           continue;
         }
-        check(n, state, "write", path);
+        Libc.check(n, state, "write", path);
         done += n;
       }
     } catch (IOException e) {
@@ -155,17 +149,17 @@ final class NativeFiles {
   static void seal(int fd, long extendTo, int uid, int gid, int mode, long mtimeNanos, Path path) throws IOException {
     try {
       SegmentAllocator scratch = NativeScratch.begin();
-      MemorySegment state = scratch.allocate(STATE);
+      MemorySegment state = Libc.state(scratch);
       if (extendTo != LENGTH_IS_RIGHT) {
-        check((int) FTRUNCATE.invokeExact(state, fd, extendTo), state, "ftruncate", path);
+        Libc.check((int) FTRUNCATE.invokeExact(state, fd, extendTo), state, "ftruncate", path);
       }
       if (uid != KEEP || gid != KEEP) {
-        check((int) FCHOWN.invokeExact(state, fd, uid, gid), state, "fchown", path);
+        Libc.check((int) FCHOWN.invokeExact(state, fd, uid, gid), state, "fchown", path);
       }
       if (mode != KEEP) {
-        check((int) FCHMOD.invokeExact(state, fd, mode & 07777), state, "fchmod", path);
+        Libc.check((int) FCHMOD.invokeExact(state, fd, mode & 07777), state, "fchmod", path);
       }
-      check((int) FUTIMENS.invokeExact(state, fd, times(scratch, mtimeNanos)), state, "futimens", path);
+      Libc.check((int) FUTIMENS.invokeExact(state, fd, times(scratch, mtimeNanos)), state, "futimens", path);
     } catch (IOException e) {
       close(fd);
       throw e;
@@ -180,12 +174,7 @@ final class NativeFiles {
 
   /** Closes a descriptor; false if the kernel reported an error (the file may not be complete). */
   static boolean close(int fd) {
-    try {
-      SegmentAllocator scratch = NativeScratch.begin();
-      return (int) CLOSE.invokeExact(scratch.allocate(STATE), fd) == 0;
-    } catch (Throwable t) {
-      return false;
-    }
+    return Libc.close(fd);
   }
 
   // glibc gnu_dev_makedev
@@ -203,28 +192,4 @@ final class NativeFiles {
     return times;
   }
 
-  private static void check(long rc, MemorySegment state, String call, Path path) throws IOException {
-    if (rc < 0) {
-      int errno = errno(state);
-      throw new IOException(call + " " + path + ": " + strerror(errno) + " (errno " + errno + ")");
-    }
-  }
-
-  private static int errno(MemorySegment state) {
-    return state.get(INT, ERRNO_OFFSET);
-  }
-
-  private static String strerror(int errno) {
-    try {
-      return ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256).getString(0);
-    } catch (Throwable t) {
-      return "errno " + errno;
-    }
-  }
-
-  private static MethodHandle call(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-    Linker.Option[] all = java.util.Arrays.copyOf(options, options.length + 1);
-    all[options.length] = Linker.Option.captureCallState("errno");
-    return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), descriptor, all);
-  }
 }

@@ -3,11 +3,6 @@ package dev.ferry.transfer.send;
 import dev.ferry.transfer.codec.WholeFileHash;
 import dev.ferry.transfer.tree.Entry;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Reads one regular file in fixed-size chunks and hashes all of it. A resumed file hashes its
@@ -15,7 +10,7 @@ import java.nio.file.StandardOpenOption;
  */
 public final class FileChunks implements AutoCloseable {
   private final Entry.RegularFile file;
-  private final FileChannel channel;
+  private final int fd;
   private final WholeFileHash.Digest digest;
   private final byte[] buffer;
   private long position;
@@ -24,18 +19,23 @@ public final class FileChunks implements AutoCloseable {
    * @param buffer one chunk of space, shared by all files of a stream (it reads one at a time):
    *               a stream of many small files must not hold a chunk per file
    */
-  public FileChunks(Path root, Entry.RegularFile file, byte[] buffer, long resumeOffset, WholeFileHash hash) throws IOException {
+  public FileChunks(SourceFiles source, Entry.RegularFile file, byte[] buffer, long resumeOffset, WholeFileHash hash) throws IOException {
     this.file = file;
-    this.channel = FileChannel.open(root.resolve(file.path()), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    this.fd = source.open(file.path());
     this.digest = hash.start();
     this.buffer = buffer;
-    while (position < resumeOffset) {
-      int n = readChunk((int) Math.min(buffer.length, resumeOffset - position));
-      if (n <= 0) {
-        throw new IOException(file.path() + " shrank below its resume offset " + resumeOffset);
+    try {
+      while (position < resumeOffset) {
+        int n = readChunk((int) Math.min(buffer.length, resumeOffset - position));
+        if (n <= 0) {
+          throw new IOException(file.path() + " shrank below its resume offset " + resumeOffset);
+        }
+        digest.update(buffer, 0, n);
+        position += n;
       }
-      digest.update(buffer, 0, n);
-      position += n;
+    } catch (IOException e) {
+      close();
+      throw e;
     }
   }
 
@@ -69,17 +69,11 @@ public final class FileChunks implements AutoCloseable {
   }
 
   private int readChunk(int length) throws IOException {
-    ByteBuffer bb = ByteBuffer.wrap(buffer, 0, length);
-    while (bb.hasRemaining()) {
-      if (channel.read(bb, position + bb.position()) < 0) {
-        break;
-      }
-    }
-    return bb.position();
+    return SourceFiles.read(fd, buffer, length, position, file.path());
   }
 
   @Override
-  public void close() throws IOException {
-    channel.close();
+  public void close() {
+    SourceFiles.closeFile(fd);
   }
 }

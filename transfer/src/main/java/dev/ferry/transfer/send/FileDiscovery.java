@@ -19,6 +19,9 @@ import java.util.function.Supplier;
  * sent as they appear; file indices stay stable across scans.
  */
 public final class FileDiscovery {
+  /** A file that takes a stream a while (several chunks): worth starting early. */
+  static final long LARGE_FILE_BYTES = 1 << 20;
+
   private final Supplier<Manifest> walker;
   private final BooleanSupplier writerDone;
   private final Queue<Entry.RegularFile> queue;
@@ -72,11 +75,26 @@ public final class FileDiscovery {
     List<Entry.RegularFile> files = entries.stream().filter(Entry.RegularFile.class::isInstance)
         .map(Entry.RegularFile.class::cast).sorted(Comparator.comparingInt(Entry.RegularFile::index)).toList();
     manifest = new Manifest(entries, files);
-    // Largest first: the streams finish together instead of one big file ending alone.
-    fresh.sort(Comparator.comparingLong(Entry.RegularFile::size).reversed());
-    queue.addAll(fresh);
+    queue.addAll(sendingOrder(fresh));
     scannedComplete |= complete;
     return manifest;
+  }
+
+  /**
+   * Large files first, largest first: the streams finish together instead of one big file ending
+   * alone. Then the small ones in walk order, a directory's files together: each stream opens
+   * them relative to the directory it is in ({@link SourceFiles}), so a root filesystem in size
+   * order made it open a directory for 19,589 of 20,000 files.
+   */
+  static List<Entry.RegularFile> sendingOrder(List<Entry.RegularFile> files) {
+    List<Entry.RegularFile> large = new ArrayList<>();
+    List<Entry.RegularFile> small = new ArrayList<>();
+    for (Entry.RegularFile f : files) {
+      (f.size() >= LARGE_FILE_BYTES ? large : small).add(f);
+    }
+    large.sort(Comparator.comparingLong(Entry.RegularFile::size).reversed());
+    large.addAll(small); // already in walk order: indices are given in it
+    return large;
   }
 
   /** True once the writer is done and the last scan queued everything. */

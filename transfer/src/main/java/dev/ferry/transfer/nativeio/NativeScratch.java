@@ -1,4 +1,4 @@
-package dev.ferry.transfer.receive;
+package dev.ferry.transfer.nativeio;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -11,7 +11,7 @@ import java.lang.foreign.SegmentAllocator;
  * thread's memory out again from its start, so a call's segments are valid until the thread's
  * next call. Rare oversized requests (a path longer than the page) get memory of their own.
  */
-final class NativeScratch implements SegmentAllocator {
+public final class NativeScratch implements SegmentAllocator {
   private static final long SIZE = 8192;
   private static final ThreadLocal<NativeScratch> PER_THREAD = ThreadLocal.withInitial(NativeScratch::new);
 
@@ -22,7 +22,7 @@ final class NativeScratch implements SegmentAllocator {
   private NativeScratch() {}
 
   /** The calling thread's scratch, empty: what an earlier call took from it is handed out again. */
-  static NativeScratch begin() {
+  public static NativeScratch begin() {
     NativeScratch scratch = PER_THREAD.get();
     scratch.used = 0;
     return scratch;

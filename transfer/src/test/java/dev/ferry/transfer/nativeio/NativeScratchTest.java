@@ -1,4 +1,4 @@
-package dev.ferry.transfer.receive;
+package dev.ferry.transfer.nativeio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
