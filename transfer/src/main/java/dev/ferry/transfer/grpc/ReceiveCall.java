@@ -7,6 +7,7 @@ import dev.ferry.proto.v1.TransferFrame;
 import dev.ferry.transfer.FailureReason;
 import dev.ferry.transfer.TransferException;
 import dev.ferry.transfer.codec.ChunkDecoder;
+import dev.ferry.transfer.receive.LastDirectory;
 import dev.ferry.transfer.receive.ReceiveSession;
 import dev.ferry.transfer.receive.Receiver;
 import dev.ferry.transfer.tree.Entry;
@@ -44,6 +45,7 @@ final class ReceiveCall implements StreamObserver<TransferFrame> {
   private final Receiver receiver;
   private final ServerCallStreamObserver<TransferAck> responses;
   private final ChunkDecoder decoder = new ChunkDecoder();
+  private final LastDirectory lastDirectory = new LastDirectory();
   private final List<Entry> structure = new ArrayList<>();
   private final List<Integer> verified = new ArrayList<>();
   private long ackEveryBytes;
@@ -133,7 +135,7 @@ final class ReceiveCall implements StreamObserver<TransferFrame> {
 
   private void header(Entry entry, long resumeOffset) {
     if (entry instanceof Entry.RegularFile f) {
-      session.startFile(this, f, resumeOffset);
+      session.startFile(this, f, resumeOffset, lastDirectory);
     } else {
       structure.add(entry);
     }
@@ -221,6 +223,7 @@ final class ReceiveCall implements StreamObserver<TransferFrame> {
     }
     released = true;
     decoder.close();
+    lastDirectory.close();
     if (session != null) {
       session.callEnded(receiver.nowNanos());
     }

@@ -41,8 +41,18 @@ final class IncomingFile {
   /** The descriptor is open: sealing closes it, as does a failed transfer; never twice (its number may be reused). */
   private boolean open = true;
 
+  /** Creates the file on disk, exclusively, with a mode; returns its descriptor. */
+  interface Creation {
+    int create(int mode) throws IOException;
+  }
+
   IncomingFile(int index, String path, Path file, EntryAttributes attributes, WholeFileHash hash, StagingTree.Created created)
       throws IOException {
+    this(index, path, file, attributes, hash, created, mode -> NativeFiles.create(file, mode));
+  }
+
+  IncomingFile(int index, String path, Path file, EntryAttributes attributes, WholeFileHash hash, StagingTree.Created created,
+      Creation creation) throws IOException {
     this.index = index;
     this.path = path;
     this.file = file;
@@ -51,7 +61,7 @@ final class IncomingFile {
     this.digest = hash.start();
     this.created = created;
     int createMode = created.fileCreateMode(attributes.mode());
-    this.fd = NativeFiles.create(file, createMode);
+    this.fd = creation.create(createMode);
     this.modeOnDisk = created.fileModeOnDisk(createMode);
   }
 

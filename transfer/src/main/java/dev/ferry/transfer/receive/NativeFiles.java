@@ -9,8 +9,10 @@ import static dev.ferry.transfer.nativeio.Libc.INT;
 import static dev.ferry.transfer.nativeio.Libc.LONG;
 import static dev.ferry.transfer.nativeio.Libc.O_CLOEXEC;
 import static dev.ferry.transfer.nativeio.Libc.O_CREAT;
+import static dev.ferry.transfer.nativeio.Libc.O_DIRECTORY;
 import static dev.ferry.transfer.nativeio.Libc.O_EXCL;
 import static dev.ferry.transfer.nativeio.Libc.O_NOFOLLOW;
+import static dev.ferry.transfer.nativeio.Libc.O_PATH;
 import static dev.ferry.transfer.nativeio.Libc.O_WRONLY;
 
 import dev.ferry.transfer.codec.ByteSlice;
@@ -44,7 +46,7 @@ final class NativeFiles {
   private static final MethodHandle UTIMENSAT = Libc.call("utimensat", FunctionDescriptor.of(INT, INT, ADDRESS, ADDRESS, INT));
   private static final MethodHandle LCHOWN = Libc.call("lchown", FunctionDescriptor.of(INT, ADDRESS, INT, INT));
   private static final MethodHandle FCHMODAT = Libc.call("fchmodat", FunctionDescriptor.of(INT, INT, ADDRESS, INT, INT));
-  private static final MethodHandle OPEN = Libc.call("open", FunctionDescriptor.of(INT, ADDRESS, INT, INT), Linker.Option.firstVariadicArg(2));
+  private static final MethodHandle OPENAT = Libc.call("openat", FunctionDescriptor.of(INT, INT, ADDRESS, INT, INT), Linker.Option.firstVariadicArg(3));
   /** Critical: the buffer may be a heap array (no copy into native memory); pwrite never blocks for long on a local disk. */
   private static final MethodHandle PWRITE = Libc.call("pwrite", FunctionDescriptor.of(LONG, INT, ADDRESS, LONG, LONG), Linker.Option.critical(true));
   private static final MethodHandle FTRUNCATE = Libc.call("ftruncate", FunctionDescriptor.of(INT, INT, LONG));
@@ -99,13 +101,38 @@ final class NativeFiles {
 
   /** As {@link #create(Path)}, with {@code mode} (under the umask) from the start. */
   static int create(Path path, int mode) throws IOException {
+    return createAt(AT_FDCWD, path.toString(), mode, path);
+  }
+
+  /**
+   * As {@link #create(Path, int)}, {@code name} relative to the directory {@code directoryFd}
+   * (from {@link #openDirectory}): the kernel resolves one component instead of the whole path.
+   *
+   * @param path the file's whole path, for messages
+   */
+  static int createAt(int directoryFd, String name, int mode, Path path) throws IOException {
     try {
       SegmentAllocator scratch = NativeScratch.begin();
       MemorySegment state = Libc.state(scratch);
-      int fd = (int) OPEN.invokeExact(state, scratch.allocateFrom(path.toString()), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+      int fd = (int) OPENAT.invokeExact(state, directoryFd, scratch.allocateFrom(name), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
       if (fd < 0 && Libc.errno(state) == EEXIST) {
         throw new FileAlreadyExistsException(path.toString());
       }
+      Libc.check(fd, state, "open", path);
+      return fd;
+    } catch (IOException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IOException("open " + path + " failed: " + t, t);
+    }
+  }
+
+  /** A descriptor of the directory {@code path} to create files in ({@link #createAt}), refused if it is a symlink. */
+  static int openDirectory(Path path) throws IOException {
+    try {
+      SegmentAllocator scratch = NativeScratch.begin();
+      MemorySegment state = Libc.state(scratch);
+      int fd = (int) OPENAT.invokeExact(state, AT_FDCWD, scratch.allocateFrom(path.toString()), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
       Libc.check(fd, state, "open", path);
       return fd;
     } catch (IOException e) {

@@ -4,6 +4,7 @@ import dev.ferry.transfer.FailureReason;
 import dev.ferry.transfer.TransferException;
 import dev.ferry.transfer.codec.ChunkDecoder;
 import dev.ferry.transfer.tree.Entry;
+import dev.ferry.transfer.tree.RelativePath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,22 +66,43 @@ public final class ReceiveSession {
 
   /** A call starts sending a regular file, from the start or from a verified offset. */
   public void startFile(Object call, Entry.RegularFile file, long resumeOffset) {
+    startFile(call, file, resumeOffset, null);
+  }
+
+  /** As {@link #startFile(Object, Entry.RegularFile, long)}; a new file is created relative to the call's last directory when it is there. */
+  public void startFile(Object call, Entry.RegularFile file, long resumeOffset, LastDirectory lastDirectory) {
     requireOpen();
     if (file.index() < 0 || (!opened.pipelined() && file.index() >= opened.filesTotal())) {
       throw TransferException.invalid("file index " + file.index() + " outside 0.." + (opened.filesTotal() - 1));
     }
-    firstCause(() -> files.computeIfAbsent(file.index(), i -> create(file))
+    firstCause(() -> files.computeIfAbsent(file.index(), i -> create(file, lastDirectory))
         .takeOver(call, file.path(), file.attributes(), resumeOffset));
   }
 
-  private IncomingFile create(Entry.RegularFile file) {
+  private IncomingFile create(Entry.RegularFile file, LastDirectory lastDirectory) {
     try {
-      Path path = staging.resolveForWrite(file.path());
-      if (replaceExisting && Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        StagingTree.deleteRecursively(path);
-        staging.forgetDirectories();
+      if (replaceExisting || lastDirectory == null) {
+        // A delta replaces and deletes entries, directories among them: no directory is held open across files.
+        Path path = staging.resolveForWrite(file.path());
+        if (replaceExisting && Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          StagingTree.deleteRecursively(path);
+          staging.forgetDirectories();
+        }
+        return new IncomingFile(file.index(), file.path(), path, file.attributes(), opened.wholeFileHash(), staging.created());
       }
-      return new IncomingFile(file.index(), file.path(), path, file.attributes(), opened.wholeFileHash(), staging.created());
+      String relative = file.path();
+      int slash = relative.lastIndexOf('/');
+      String parent = slash < 0 ? "" : relative.substring(0, slash);
+      Path path;
+      if (lastDirectory.holds(parent)) {
+        RelativePath.check(relative, false); // its directory was made or checked for this call's previous file
+        path = staging.root().resolve(relative);
+      } else {
+        path = staging.resolveForWrite(relative);
+      }
+      String name = relative.substring(slash + 1);
+      return new IncomingFile(file.index(), relative, path, file.attributes(), opened.wholeFileHash(), staging.created(),
+          mode -> lastDirectory.create(parent, path.getParent(), name, mode, path));
     } catch (IOException e) {
       throw DiskErrors.fromWrite(e, file.path());
     }

@@ -14,6 +14,7 @@ public final class FileChunks implements AutoCloseable {
   private final WholeFileHash.Digest digest;
   private final byte[] buffer;
   private long position;
+  private boolean closed;
 
   /**
    * @param buffer one chunk of space, shared by all files of a stream (it reads one at a time):
@@ -72,8 +73,12 @@ public final class FileChunks implements AutoCloseable {
     return SourceFiles.read(fd, buffer, length, position, file.path());
   }
 
+  /** Once: a descriptor's number closed twice may by then name another file. */
   @Override
   public void close() {
-    SourceFiles.closeFile(fd);
+    if (!closed) {
+      closed = true;
+      SourceFiles.closeFile(fd);
+    }
   }
 }
