@@ -8,6 +8,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.FileAlreadyExistsException;
 
 /**
  * What every libc call through the FFM API needs, in one place: downcall handles that capture
@@ -39,6 +40,7 @@ public final class Libc {
   private static final MethodHandle STRERROR = LINKER.downcallHandle(LINKER.defaultLookup().find("strerror").orElseThrow(),
       FunctionDescriptor.of(ADDRESS, INT));
   private static final MethodHandle CLOSE = call("close", FunctionDescriptor.of(INT, INT));
+  private static final MethodHandle OPENAT = call("openat", FunctionDescriptor.of(INT, INT, ADDRESS, INT, INT), Linker.Option.firstVariadicArg(3));
 
   private Libc() {}
 
@@ -64,6 +66,31 @@ public final class Libc {
 
   public static int errno(MemorySegment state) {
     return state.get(INT, ERRNO_OFFSET);
+  }
+
+  /**
+   * openat(2): a descriptor of {@code name} relative to the directory {@code directoryFd}
+   * ({@link #AT_FDCWD}: a name as open(2) takes it).
+   *
+   * @param mode the new file's mode with {@link #O_CREAT}, else ignored
+   * @param path the whole path, for messages
+   * @throws FileAlreadyExistsException for EEXIST (an exclusive create found something there)
+   */
+  public static int openat(int directoryFd, String name, int flags, int mode, Object path) throws IOException {
+    try {
+      SegmentAllocator scratch = NativeScratch.begin();
+      MemorySegment state = state(scratch);
+      int fd = (int) OPENAT.invokeExact(state, directoryFd, scratch.allocateFrom(name), flags, mode);
+      if (fd < 0 && errno(state) == EEXIST) {
+        throw new FileAlreadyExistsException(String.valueOf(path));
+      }
+      check(fd, state, "open", path);
+      return fd;
+    } catch (IOException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IOException("open " + path + " failed: " + t, t);
+    }
   }
 
   /** Closes a descriptor; false if the kernel reported an error (a file written through it may not be complete). */

@@ -1,5 +1,6 @@
 package dev.ferry.transfer.receive;
 
+import dev.ferry.transfer.nativeio.HeldDirectory;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -11,14 +12,12 @@ import java.nio.file.Path;
  * descriptor's number may already name another directory.
  */
 public final class LastDirectory implements AutoCloseable {
-  /** The directory {@link #fd} is open on, relative to the staging root ("" is the root), or null. */
-  private String relative;
-  private int fd = -1;
+  private final HeldDirectory held = new HeldDirectory();
   private boolean closed;
 
   /** Whether {@code parent} (relative to the staging root) is the directory held open. */
   synchronized boolean holds(String parent) {
-    return !closed && parent.equals(relative);
+    return !closed && held.holds(parent);
   }
 
   /**
@@ -29,25 +28,12 @@ public final class LastDirectory implements AutoCloseable {
     if (closed) {
       throw new IOException("the call creating " + path + " has ended");
     }
-    if (!parent.equals(relative)) {
-      closeDirectory();
-      fd = NativeFiles.openDirectory(parentPath);
-      relative = parent;
-    }
-    return NativeFiles.createAt(fd, name, mode, path);
-  }
-
-  private void closeDirectory() {
-    if (fd >= 0) {
-      NativeFiles.close(fd);
-      fd = -1;
-      relative = null;
-    }
+    return NativeFiles.createAt(held.open(parent, parentPath), name, mode, path);
   }
 
   @Override
   public synchronized void close() {
     closed = true;
-    closeDirectory();
+    held.close();
   }
 }

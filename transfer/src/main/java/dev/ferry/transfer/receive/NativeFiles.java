@@ -3,16 +3,13 @@ package dev.ferry.transfer.receive;
 import static dev.ferry.transfer.nativeio.Libc.ADDRESS;
 import static dev.ferry.transfer.nativeio.Libc.AT_FDCWD;
 import static dev.ferry.transfer.nativeio.Libc.AT_SYMLINK_NOFOLLOW;
-import static dev.ferry.transfer.nativeio.Libc.EEXIST;
 import static dev.ferry.transfer.nativeio.Libc.EINTR;
 import static dev.ferry.transfer.nativeio.Libc.INT;
 import static dev.ferry.transfer.nativeio.Libc.LONG;
 import static dev.ferry.transfer.nativeio.Libc.O_CLOEXEC;
 import static dev.ferry.transfer.nativeio.Libc.O_CREAT;
-import static dev.ferry.transfer.nativeio.Libc.O_DIRECTORY;
 import static dev.ferry.transfer.nativeio.Libc.O_EXCL;
 import static dev.ferry.transfer.nativeio.Libc.O_NOFOLLOW;
-import static dev.ferry.transfer.nativeio.Libc.O_PATH;
 import static dev.ferry.transfer.nativeio.Libc.O_WRONLY;
 
 import dev.ferry.transfer.codec.ByteSlice;
@@ -24,7 +21,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 
 /**
@@ -46,7 +42,6 @@ final class NativeFiles {
   private static final MethodHandle UTIMENSAT = Libc.call("utimensat", FunctionDescriptor.of(INT, INT, ADDRESS, ADDRESS, INT));
   private static final MethodHandle LCHOWN = Libc.call("lchown", FunctionDescriptor.of(INT, ADDRESS, INT, INT));
   private static final MethodHandle FCHMODAT = Libc.call("fchmodat", FunctionDescriptor.of(INT, INT, ADDRESS, INT, INT));
-  private static final MethodHandle OPENAT = Libc.call("openat", FunctionDescriptor.of(INT, INT, ADDRESS, INT, INT), Linker.Option.firstVariadicArg(3));
   /** Critical: the buffer may be a heap array (no copy into native memory); pwrite never blocks for long on a local disk. */
   private static final MethodHandle PWRITE = Libc.call("pwrite", FunctionDescriptor.of(LONG, INT, ADDRESS, LONG, LONG), Linker.Option.critical(true));
   private static final MethodHandle FTRUNCATE = Libc.call("ftruncate", FunctionDescriptor.of(INT, INT, LONG));
@@ -111,35 +106,7 @@ final class NativeFiles {
    * @param path the file's whole path, for messages
    */
   static int createAt(int directoryFd, String name, int mode, Path path) throws IOException {
-    try {
-      SegmentAllocator scratch = NativeScratch.begin();
-      MemorySegment state = Libc.state(scratch);
-      int fd = (int) OPENAT.invokeExact(state, directoryFd, scratch.allocateFrom(name), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-      if (fd < 0 && Libc.errno(state) == EEXIST) {
-        throw new FileAlreadyExistsException(path.toString());
-      }
-      Libc.check(fd, state, "open", path);
-      return fd;
-    } catch (IOException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new IOException("open " + path + " failed: " + t, t);
-    }
-  }
-
-  /** A descriptor of the directory {@code path} to create files in ({@link #createAt}), refused if it is a symlink. */
-  static int openDirectory(Path path) throws IOException {
-    try {
-      SegmentAllocator scratch = NativeScratch.begin();
-      MemorySegment state = Libc.state(scratch);
-      int fd = (int) OPENAT.invokeExact(state, AT_FDCWD, scratch.allocateFrom(path.toString()), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
-      Libc.check(fd, state, "open", path);
-      return fd;
-    } catch (IOException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new IOException("open " + path + " failed: " + t, t);
-    }
+    return Libc.openat(directoryFd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode, path);
   }
 
   /** Writes all of {@code data} at {@code position}. */

@@ -5,18 +5,16 @@ import static dev.ferry.transfer.nativeio.Libc.EINTR;
 import static dev.ferry.transfer.nativeio.Libc.INT;
 import static dev.ferry.transfer.nativeio.Libc.LONG;
 import static dev.ferry.transfer.nativeio.Libc.O_CLOEXEC;
-import static dev.ferry.transfer.nativeio.Libc.O_DIRECTORY;
 import static dev.ferry.transfer.nativeio.Libc.O_NOFOLLOW;
-import static dev.ferry.transfer.nativeio.Libc.O_PATH;
 import static dev.ferry.transfer.nativeio.Libc.O_RDONLY;
 
+import dev.ferry.transfer.nativeio.HeldDirectory;
 import dev.ferry.transfer.nativeio.Libc;
 import dev.ferry.transfer.nativeio.NativeScratch;
 import java.io.IOException;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SegmentAllocator;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 
@@ -30,15 +28,12 @@ import java.nio.file.Path;
  * one per stream.
  */
 public final class SourceFiles implements AutoCloseable {
-  private static final MethodHandle OPEN = Libc.call("open", FunctionDescriptor.of(INT, ADDRESS, INT), Linker.Option.firstVariadicArg(2));
-  private static final MethodHandle OPENAT = Libc.call("openat", FunctionDescriptor.of(INT, INT, ADDRESS, INT), Linker.Option.firstVariadicArg(3));
   /** Critical: reads into a heap array without copying; a local file's pread never blocks for long. */
   private static final MethodHandle PREAD = Libc.call("pread", FunctionDescriptor.of(LONG, INT, ADDRESS, LONG, LONG), Linker.Option.critical(true));
 
   private final Path root;
-  /** The directory {@link #directoryFd} is open on, relative to the root ("" is the root), or null. */
-  private String directory;
-  private int directoryFd = -1;
+  /** The directory of the last file opened, by its path relative to the root ("" is the root). */
+  private final HeldDirectory directory = new HeldDirectory();
 
   public SourceFiles(Path root) {
     this.root = root;
@@ -53,26 +48,8 @@ public final class SourceFiles implements AutoCloseable {
   public int open(String relativePath) throws IOException {
     int slash = relativePath.lastIndexOf('/');
     String parent = slash < 0 ? "" : relativePath.substring(0, slash);
-    try {
-      SegmentAllocator scratch = NativeScratch.begin();
-      MemorySegment state = Libc.state(scratch);
-      if (!parent.equals(directory)) {
-        closeDirectory();
-        Path dir = parent.isEmpty() ? root : root.resolve(parent);
-        int fd = (int) OPEN.invokeExact(state, scratch.allocateFrom(dir.toString()), O_PATH | O_DIRECTORY | O_CLOEXEC);
-        Libc.check(fd, state, "open", dir);
-        directoryFd = fd;
-        directory = parent;
-      }
-      MemorySegment name = scratch.allocateFrom(slash < 0 ? relativePath : relativePath.substring(slash + 1));
-      int fd = (int) OPENAT.invokeExact(state, directoryFd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-      Libc.check(fd, state, "open", root.resolve(relativePath));
-      return fd;
-    } catch (IOException e) {
-      throw e;
-    } catch (Throwable t) {
-      throw new IOException("open " + root.resolve(relativePath) + " failed: " + t, t);
-    }
+    int directoryFd = directory.open(parent, parent.isEmpty() ? root : root.resolve(parent));
+    return Libc.openat(directoryFd, relativePath.substring(slash + 1), O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0, root.resolve(relativePath));
   }
 
   /**
@@ -107,16 +84,8 @@ public final class SourceFiles implements AutoCloseable {
     Libc.close(fd); // read only: nothing to lose
   }
 
-  private void closeDirectory() {
-    if (directoryFd >= 0) {
-      Libc.close(directoryFd);
-      directoryFd = -1;
-      directory = null;
-    }
-  }
-
   @Override
   public void close() {
-    closeDirectory();
+    directory.close();
   }
 }
