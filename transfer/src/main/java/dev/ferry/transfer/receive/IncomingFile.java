@@ -25,7 +25,8 @@ final class IncomingFile {
   private final Path file;
   private final ReentrantLock lock = new ReentrantLock();
   private final WholeFileHash hash;
-  private final WholeFileHash.Digest digest;
+  /** Released once the file is verified: a root filesystem's verified files stay in the session until its commit. */
+  private WholeFileHash.Digest digest;
   /** Who the file belongs to from its creation: no chown when that is who it should belong to. */
   private final StagingTree.Created created;
   /** Written and sealed through its descriptor: one open per file, no path lookups after it. */
@@ -148,6 +149,7 @@ final class IncomingFile {
         throw TransferException.checksum("%s: %s mismatch (sender %s, received %s)".formatted(path,
             hash.displayName(), HexFormat.of().formatHex(expectedDigest), HexFormat.of().formatHex(actual)));
       }
+      digest = null;
       try {
         requireOpen();
         open = false; // sealing closes the descriptor, also when it fails
