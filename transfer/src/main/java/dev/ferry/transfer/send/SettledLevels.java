@@ -51,7 +51,7 @@ public final class SettledLevels {
   int start(Object peer, TransferKind kind) {
     Settled[] slots = byPeer.get(peer);
     Settled s = slots == null ? null : slots[slot(kind)];
-    return s != null && ticker.nanos() - s.atNanos() <= FORGET_AFTER_NANOS ? s.index() : LevelLadder.START;
+    return s != null && within(s.atNanos(), FORGET_AFTER_NANOS) ? s.index() : LevelLadder.START;
   }
 
   /** A transfer of {@code kind} to {@code peer} decided on {@code index} (each decision: the last one counts). */
@@ -68,7 +68,12 @@ public final class SettledLevels {
   boolean noneLostLately(Object peer, TransferKind kind, int index) {
     Settled[] slots = byPeer.get(peer);
     Settled s = slots == null ? null : slots[slot(kind)];
-    return s != null && s.noneLostTo() == index && ticker.nanos() - s.noneLostAtNanos() <= NONE_LOSS_TRUSTED_NANOS;
+    return s != null && s.noneLostTo() == index && within(s.noneLostAtNanos(), NONE_LOSS_TRUSTED_NANOS);
+  }
+
+  /** Whether {@code atNanos} (Long.MIN_VALUE: never) lies within the last {@code windowNanos}. */
+  private boolean within(long atNanos, long windowNanos) {
+    return atNanos != Long.MIN_VALUE && ticker.nanos() - atNanos <= windowNanos;
   }
 
   private void update(Object peer, TransferKind kind, UnaryOperator<Settled> change) {
