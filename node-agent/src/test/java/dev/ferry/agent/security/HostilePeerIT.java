@@ -157,8 +157,11 @@ class HostilePeerIT {
   void aFrameOverTheMessageLimitMidStreamLeavesNothing() throws Exception {
     byte[] huge = new byte[RequestLimits.MAX_TRANSFER_MESSAGE_BYTES + 1];
     Status status = send(open("t1"), header("pages.img", 0, huge.length), chunk(0, 0, huge), end(0, huge), close(1));
-    // The transport answers RESOURCE_EXHAUSTED and resets the stream; which of the two reaches this client first is a race.
-    assertThat(status.getCode()).as(status.toString()).isIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED);
+    // The transport answers RESOURCE_EXHAUSTED and resets the stream; which of the two reaches this client first is a race,
+    // and a client still writing the rest of the 16 MiB message may instead find the connection closed (UNAVAILABLE,
+    // "Broken pipe"; a clean-clone run of 356266e did).
+    assertThat(status.getCode()).as(status.toString())
+        .isIn(Status.Code.RESOURCE_EXHAUSTED, Status.Code.CANCELLED, Status.Code.UNAVAILABLE);
     // Before, the receiver saw only "RPC cancelled", kept the transfer for a resume, and its staging directory stayed.
     // The refusal reaches this client before the server's cancel handler has removed the staging directory: wait for it.
     org.awaitility.Awaitility.await("staging removed after the refusal").atMost(java.time.Duration.ofSeconds(10))
