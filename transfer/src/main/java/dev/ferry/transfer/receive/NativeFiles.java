@@ -101,7 +101,7 @@ final class NativeFiles {
 
   /**
    * As {@link #create(Path, int)}, {@code name} relative to the directory {@code directoryFd}
-   * (from {@link #openDirectory}): the kernel resolves one component instead of the whole path.
+   * (a {@link dev.ferry.transfer.nativeio.HeldDirectory}'s): the kernel resolves one component instead of the whole path.
    *
    * @param path the file's whole path, for messages
    */

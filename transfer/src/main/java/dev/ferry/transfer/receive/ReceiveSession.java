@@ -64,12 +64,10 @@ public final class ReceiveSession {
     return new ResumePoint(progress, state == State.COMMITTED, opened.wholeFileHash(), true);
   }
 
-  /** A call starts sending a regular file, from the start or from a verified offset. */
-  public void startFile(Object call, Entry.RegularFile file, long resumeOffset) {
-    startFile(call, file, resumeOffset, null);
-  }
-
-  /** As {@link #startFile(Object, Entry.RegularFile, long)}; a new file is created relative to the call's last directory when it is there. */
+  /**
+   * A call starts sending a regular file, from the start or from a verified offset. A new file is
+   * created relative to the call's last directory when it is there.
+   */
   public void startFile(Object call, Entry.RegularFile file, long resumeOffset, LastDirectory lastDirectory) {
     requireOpen();
     if (file.index() < 0 || (!opened.pipelined() && file.index() >= opened.filesTotal())) {
@@ -81,18 +79,17 @@ public final class ReceiveSession {
 
   private IncomingFile create(Entry.RegularFile file, LastDirectory lastDirectory) {
     try {
-      if (replaceExisting || lastDirectory == null) {
+      if (replaceExisting) {
         // A delta replaces and deletes entries, directories among them: no directory is held open across files.
         Path path = staging.resolveForWrite(file.path());
-        if (replaceExisting && Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
           StagingTree.deleteRecursively(path);
           staging.forgetDirectories();
         }
         return new IncomingFile(file.index(), file.path(), path, file.attributes(), opened.wholeFileHash(), staging.created());
       }
       String relative = file.path();
-      int slash = relative.lastIndexOf('/');
-      String parent = slash < 0 ? "" : relative.substring(0, slash);
+      String parent = RelativePath.parent(relative);
       Path path;
       if (lastDirectory.holds(parent)) {
         RelativePath.check(relative, false); // its directory was made or checked for this call's previous file
@@ -100,7 +97,7 @@ public final class ReceiveSession {
       } else {
         path = staging.resolveForWrite(relative);
       }
-      String name = relative.substring(slash + 1);
+      String name = RelativePath.name(relative);
       return new IncomingFile(file.index(), relative, path, file.attributes(), opened.wholeFileHash(), staging.created(),
           mode -> lastDirectory.create(parent, path.getParent(), name, mode, path));
     } catch (IOException e) {

@@ -49,8 +49,7 @@ public final class SettledLevels {
 
   /** Where a transfer of {@code kind} to {@code peer} starts on the ladder. */
   int start(Object peer, TransferKind kind) {
-    Settled[] slots = byPeer.get(peer);
-    Settled s = slots == null ? null : slots[slot(kind)];
+    Settled s = of(peer, kind);
     return s != null && within(s.atNanos(), FORGET_AFTER_NANOS) ? s.index() : LevelLadder.START;
   }
 
@@ -66,9 +65,14 @@ public final class SettledLevels {
 
   /** Whether none lost against {@code index} lately, on this peer and kind: then checking it again would cost a period for nothing. */
   boolean noneLostLately(Object peer, TransferKind kind, int index) {
-    Settled[] slots = byPeer.get(peer);
-    Settled s = slots == null ? null : slots[slot(kind)];
+    Settled s = of(peer, kind);
     return s != null && s.noneLostTo() == index && within(s.noneLostAtNanos(), NONE_LOSS_TRUSTED_NANOS);
+  }
+
+  /** What is known of transfers of {@code kind} to {@code peer}, or null. */
+  private Settled of(Object peer, TransferKind kind) {
+    Settled[] slots = byPeer.get(peer);
+    return slots == null ? null : slots[slot(kind)];
   }
 
   /** Whether {@code atNanos} (Long.MIN_VALUE: never) lies within the last {@code windowNanos}. */

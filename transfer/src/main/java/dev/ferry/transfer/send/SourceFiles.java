@@ -11,6 +11,7 @@ import static dev.ferry.transfer.nativeio.Libc.O_RDONLY;
 import dev.ferry.transfer.nativeio.HeldDirectory;
 import dev.ferry.transfer.nativeio.Libc;
 import dev.ferry.transfer.nativeio.NativeScratch;
+import dev.ferry.transfer.tree.RelativePath;
 import java.io.IOException;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -46,10 +47,9 @@ public final class SourceFiles implements AutoCloseable {
    * @return the descriptor, for {@link #read} and {@link #closeFile}
    */
   public int open(String relativePath) throws IOException {
-    int slash = relativePath.lastIndexOf('/');
-    String parent = slash < 0 ? "" : relativePath.substring(0, slash);
+    String parent = RelativePath.parent(relativePath);
     int directoryFd = directory.open(parent, parent.isEmpty() ? root : root.resolve(parent));
-    return Libc.openat(directoryFd, relativePath.substring(slash + 1), O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0, root.resolve(relativePath));
+    return Libc.openat(directoryFd, RelativePath.name(relativePath), O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0, root.resolve(relativePath));
   }
 
   /**

@@ -33,4 +33,15 @@ public final class RelativePath {
     }
     return path;
   }
+
+  /** The directory holding {@code path} ('/'-separated): "" (the root) for a top-level name. */
+  public static String parent(String path) {
+    int slash = path.lastIndexOf('/');
+    return slash < 0 ? "" : path.substring(0, slash);
+  }
+
+  /** The last component of {@code path}. */
+  public static String name(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
 }

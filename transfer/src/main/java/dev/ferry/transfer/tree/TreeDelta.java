@@ -69,11 +69,7 @@ public final class TreeDelta {
 
   /** Only the top-most deleted path is sent: deleting a directory deletes what it held. */
   private static boolean parentDeleted(String path, Set<String> now, Map<String, Entry> old) {
-    int slash = path.lastIndexOf('/');
-    if (slash < 0) {
-      return false;
-    }
-    String parent = path.substring(0, slash);
-    return old.containsKey(parent) && !now.contains(parent);
+    String parent = RelativePath.parent(path);
+    return !parent.isEmpty() && old.containsKey(parent) && !now.contains(parent);
   }
 }

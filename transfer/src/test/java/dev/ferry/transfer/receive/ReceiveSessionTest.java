@@ -36,11 +36,11 @@ class ReceiveSessionTest {
         WholeFileHash.XXH3_128));
     Object call = new Object();
     byte[] raw = "hello".getBytes(StandardCharsets.US_ASCII);
-    try (ChunkEncoder encoder = new ChunkEncoder(); ChunkDecoder decoder = new ChunkDecoder()) {
+    try (ChunkEncoder encoder = new ChunkEncoder(); ChunkDecoder decoder = new ChunkDecoder(); LastDirectory lastDirectory = new LastDirectory()) {
       EncodedChunk encoded = encoder.encode(raw, raw.length, null);
       IncomingChunk chunk = new IncomingChunk(0, 0, raw.length, encoded.codec(), new ByteSlice(encoded.data(), 0, encoded.dataLength()),
           encoded.crc32c(), encoded.zeroPages());
-      session.startFile(call, new Entry.RegularFile("a.img", 0, raw.length, ATTRIBUTES), 0);
+      session.startFile(call, new Entry.RegularFile("a.img", 0, raw.length, ATTRIBUTES), 0, lastDirectory);
       session.chunk(call, chunk, decoder);
       WholeFileHash.Digest digest = WholeFileHash.XXH3_128.start();
       digest.update(raw, 0, raw.length);

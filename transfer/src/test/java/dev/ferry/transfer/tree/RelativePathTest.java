@@ -46,4 +46,12 @@ class RelativePathTest {
   void refusesNul() {
     assertThatThrownBy(() -> RelativePath.check("a\0b", false)).hasMessageContaining("NUL");
   }
+
+  @org.junit.jupiter.api.Test
+  void parentAndNameSplitAtTheLastSlash() {
+    assertThat(RelativePath.parent("a/b/c")).isEqualTo("a/b");
+    assertThat(RelativePath.name("a/b/c")).isEqualTo("c");
+    assertThat(RelativePath.parent("top")).isEmpty();
+    assertThat(RelativePath.name("top")).isEqualTo("top");
+  }
 }
