@@ -55,12 +55,20 @@ class StockKernelLaneIT {
     List<PrecopyRound> rounds = pre.getRoundsList();
     assertThat(rounds).as("pre-copy rounds").hasSizeGreaterThanOrEqualTo(2);
     assertThat(rounds.getLast().getBytes()).as("last round vs the first (full) one").isLessThan(rounds.getFirst().getBytes() / 4);
-    for (int i = 1; i < rounds.size(); i++) {
-      // A round that grew by more than 10% ends the rounds (the stop rule), so every kept round shrank or held.
-      assertThat((double) rounds.get(i).getBytes()).as("round %d vs round %d", i + 1, i)
+    // How much a round dirties is the workload's doing (a burst of writes can grow one); what Ferry owes is
+    // the stop rule: a round that grew by more than 10% is the last one (unless its estimate already fit the
+    // budget, which stops the rounds first), and the record says why.
+    for (int i = 1; i < rounds.size() - 1; i++) {
+      assertThat((double) rounds.get(i).getBytes()).as("round %d vs round %d, and another round followed", i + 1, i)
           .isLessThanOrEqualTo(rounds.get(i - 1).getBytes() * 1.10);
     }
     assertThat(pre.getStopReason()).as("the record says why the rounds stopped").isNotBlank();
+    long last = rounds.getLast().getBytes();
+    long beforeLast = rounds.get(rounds.size() - 2).getBytes();
+    if (last > beforeLast * 1.10) {
+      assertThat(pre.getStopReason()).as("the last round grew (%d -> %d bytes)", beforeLast, last)
+          .containsAnyOf("grew", "fits the");
+    }
     // The first round pre-dumps all of the workload's memory: what a stop-and-copy would dump frozen.
     assertThat(pre.getStats().getBytesRaw()).as("final dump of a pre-copy vs the full first round")
         .isLessThan(rounds.getFirst().getBytes() / 2);
