@@ -51,7 +51,7 @@ if [[ -z "${FERRY_SKIP_APT_UPDATE:-}" ]]; then
 fi
 
 log "installing base packages"
-apt_install ca-certificates iptables iproute2 busybox-static gcc libc6-dev make zstd tar procps util-linux etcd-server etcd-client kmod haproxy
+apt_install ca-certificates iptables iproute2 busybox-static gcc libc6-dev make zstd tar procps util-linux etcd-server etcd-client kmod haproxy libxxhash0
 
 # CRIU >= 4.2: 4.1 cannot dump TCP/UDP sockets on kernels >= 6.16. Forky's CRIU needs forky's libnl.
 # crun loads libcriu.so.2 at checkpoint time, so the library must match the CLI.
