@@ -9,8 +9,8 @@
 # Usage: deploy/bench-transfer.sh [--links loopback,1gbit] [--tls PLAIN,TLS_OPENSSL,TLS_JDK]
 #                                 [--modes auto,none,zstd1] [--repeat N] [image MiB (1024)] [rootfs files (20000)]
 # --links takes "loopback" and/or tc rates ("1gbit", "500mbit"). Root needed (tmpfs, namespaces).
-# --repeat N runs every Ferry row N times, plaintext and TLS interleaved, and reports the median
-# (the samples are listed under the table): single samples on a 2-core machine vary by ±15%.
+# --repeat N runs every row N times, baselines included, all rows' samples interleaved, and reports
+# each row's median (the samples are listed under the table): single samples here vary by ±15-30%.
 # The data lives on a tmpfs mounted for the run (FERRY_BENCH_DIR=<dir> to use a disk directory
 # instead), so the numbers measure the transfer, not the file system.
 # FERRY_BENCH_JVM_OPTS adds options to the sender and receiver JVMs ({main} is replaced by their

@@ -75,26 +75,28 @@ public final class TransferBenchmark {
         for (Path data : List.of(images, rootfs)) {
           String name = data.getFileName().toString();
           long raw = Dirs.sizeOf(data);
-          rows.add(progress(pipes.run(where, data, name, raw, false)));
-          rows.add(progress(pipes.run(where, data, name, raw, true)));
-          for (String compression : compressions) {
-            // TLS rows right after their plaintext row (and interleaved when repeated), so a noisy neighbour hits both alike.
-            Map<Security, List<Row>> samples = new LinkedHashMap<>();
-            for (int r = 0; r < repeat; r++) {
+          // Every row's samples interleaved per repetition, baselines included, so a noisy neighbour hits all rows alike;
+          // TLS rows right after their plaintext row.
+          Map<String, List<Row>> samples = new LinkedHashMap<>();
+          for (int r = 0; r < repeat; r++) {
+            sample(samples, "tar", pipes.run(where, data, name, raw, false));
+            sample(samples, "tar|zstd", pipes.run(where, data, name, raw, true));
+            for (String compression : compressions) {
               for (Security security : securities) {
                 if (security == Security.TLS_JDK && !compression.equals("none") && compressions.contains("none")) {
                   continue; // the engines are compared on the raw stream, where encryption is the largest share of the work
                 }
-                samples.computeIfAbsent(security, s -> new ArrayList<>()).add(progress(ferry.run(where, data, name, raw, compression, security)));
+                sample(samples, compression + " " + security, ferry.run(where, data, name, raw, compression, security));
               }
             }
-            for (List<Row> sample : samples.values()) {
-              Row median = median(sample);
-              rows.add(median);
-              if (sample.size() > 1) {
-                spreads.add(String.format("%s %s %s (%s): median of %s MB/s", median.where(), median.data(), median.method(),
-                    median.security().label(), sample.stream().map(r -> String.format("%.0f", r.mbPerSecond())).toList()));
-              }
+          }
+          for (List<Row> sample : samples.values()) {
+            Row median = median(sample);
+            rows.add(median);
+            if (sample.size() > 1) {
+              spreads.add(String.format("%s %s %s%s: median of %s MB/s", median.where(), median.data(), median.method(),
+                  median.isBaseline() ? "" : " (" + median.security().label() + ")",
+                  sample.stream().map(r -> String.format("%.0f", r.mbPerSecond())).toList()));
             }
           }
         }
@@ -112,6 +114,10 @@ public final class TransferBenchmark {
   private static Row median(List<Row> sample) {
     List<Row> sorted = sample.stream().sorted(java.util.Comparator.comparingDouble(Row::mbPerSecond)).toList();
     return sorted.get((sorted.size() - 1) / 2);
+  }
+
+  private static void sample(Map<String, List<Row>> samples, String row, Row measured) {
+    samples.computeIfAbsent(row, k -> new ArrayList<>()).add(progress(measured));
   }
 
   private static Row progress(Row row) {
