@@ -59,8 +59,6 @@ final class AdaptiveCompression implements CompressionPolicy {
   private int movedFrom = -1;
   private double rateBeforeMove;
   private int hold;
-  /** The period after a move was slower: one more decides whether it is undone. */
-  private boolean doubting;
   /** This period tries none instead of the level the transfer started from (the peer's). */
   private boolean checkingNone;
   private String reason;
@@ -143,20 +141,8 @@ final class AdaptiveCompression implements CompressionPolicy {
     String measured = measured(now);
     int before = index;
     memory.remember(index, period, rawRate);
-    boolean wasCheckingNone = checkingNone;
     checkingNone = false;
     if (movedFrom >= 0 && rawRate < WORSE * rateBeforeMove) {
-      if (!doubting && !wasCheckingNone) {
-        // One slow period can be noise (a collection, a compiler burst, a neighbour): a move that gained
-        // 8% was undone by a period in which the streams left a quarter of the link idle. The move gets
-        // one more period before it is judged. (The check of none stays one period: losing it keeps the
-        // level the transfer started from, the safe side.)
-        doubting = true;
-        reason = "kept %s one more period before judging the move: raw throughput fell from %.0f to %.0f MB/s; %s"
-            .formatted(current, rateBeforeMove, rawRate, measured);
-        reset(now);
-        return;
-      }
       // The last move made the transfer slower: what looked like a slow link was a busy CPU
       // (on loopback the receiver shares the cores). Undo it and stay a while.
       if (index == LevelLadder.START) {
@@ -167,11 +153,9 @@ final class AdaptiveCompression implements CompressionPolicy {
       reason = "reverted %s -> %s: raw throughput fell from %.0f to %.0f MB/s; %s"
           .formatted(current, LevelLadder.describe(LevelLadder.LEVELS.get(index)), rateBeforeMove, rawRate, measured);
       movedFrom = -1;
-      doubting = false;
       reset(now);
       return;
     }
-    doubting = false;
     if (period == 0 && startedFromPeer() && !settledLevels.noneLostLately(peer, kind, startIndex)) {
       // The start came from the last transfer over this channel, on other data: check it against
       // "none" once, as a climb from none would have. On loopback a start at zstd 1 otherwise held

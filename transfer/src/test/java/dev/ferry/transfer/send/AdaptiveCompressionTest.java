@@ -89,11 +89,7 @@ class AdaptiveCompressionTest {
     period(CHUNK / 2, 4_000_000, 20_000_000);
     Integer raised = policy.level();
     assertThat(policy.reason()).contains("raised none");
-    // ... but once compressing, every chunk takes far longer (the receiver shared our cores): one slow
-    // period could be noise, the second undoes the move.
-    period(CHUNK / 2, 60_000_000, 20_000_000);
-    assertThat(policy.reason()).contains("one more period").contains("raw throughput fell");
-    assertThat(policy.level()).isEqualTo(raised);
+    // ... but once compressing, every chunk takes far longer (the receiver shared our cores).
     period(CHUNK / 2, 60_000_000, 20_000_000);
     assertThat(policy.reason()).contains("reverted").contains("raw throughput fell");
     assertThat(raised).isNotNull();
@@ -131,17 +127,5 @@ class AdaptiveCompressionTest {
       }
     }
     assertThat(policy.reason()).contains("raised none").contains("compression ran at 262 MB/s");
-  }
-
-  @Test
-  void oneSlowPeriodAfterAMoveDoesNotUndoIt() {
-    period(CHUNK, 100_000, 20_000_000);
-    period(CHUNK / 2, 4_000_000, 20_000_000);
-    assertThat(policy.reason()).contains("raised none");
-    period(CHUNK / 2, 60_000_000, 20_000_000); // a pause: a collection, a neighbour
-    assertThat(policy.reason()).contains("one more period");
-    period(CHUNK / 2, 4_000_000, 20_000_000);
-    assertThat(policy.reason()).doesNotContain("reverted");
-    assertThat(policy.description()).doesNotStartWith("none");
   }
 }
