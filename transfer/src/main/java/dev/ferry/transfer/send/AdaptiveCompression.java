@@ -48,8 +48,6 @@ final class AdaptiveCompression implements CompressionPolicy {
   private long periodStart;
   private long chunks;
   private long compressNanos;
-  /** Encode time of the chunks that went through zstd: raw chunks' (zero scan, CRC) is not compression's speed. */
-  private long triedNanos;
   private long sendNanos;
   private long rawCompressed;
   private long wireCompressed;
@@ -100,7 +98,6 @@ final class AdaptiveCompression implements CompressionPolicy {
     wireBytes += chunk.dataLength();
     rawBytes += chunk.rawLength();
     if (tried != null) {
-      triedNanos += compress;
       rawCompressed += chunk.rawLength();
       wireCompressed += chunk.dataLength();
     }
@@ -128,7 +125,7 @@ final class AdaptiveCompression implements CompressionPolicy {
   }
 
   private double compressRate() {
-    return rawCompressed / Math.max(1e-9, triedNanos / 1e9) / 1e6;
+    return rawCompressed / Math.max(1e-9, compressNanos / 1e9) / 1e6;
   }
 
   private void decide(long now) {
@@ -249,7 +246,7 @@ final class AdaptiveCompression implements CompressionPolicy {
     settledLevels.settled(peer, kind, checkingNone ? startIndex : index);
     period++;
     periodStart = now;
-    chunks = compressNanos = triedNanos = sendNanos = rawCompressed = wireCompressed = wireBytes = rawBytes = 0;
+    chunks = compressNanos = sendNanos = rawCompressed = wireCompressed = wireBytes = rawBytes = 0;
   }
 
   /** The level in use now, and how the bytes so far were shared between levels. */
