@@ -29,7 +29,7 @@ final class PipeBaseline {
 
   private final ProcessRunner runner;
   private final Path work;
-  /** Wire bytes per data directory and compression: the same every repetition. */
+  /** Wire bytes per sending side (data directory and compression): the same every repetition. */
   private final Map<String, Long> wireBytes = new HashMap<>();
 
   PipeBaseline(ProcessRunner runner, Path work) {
@@ -41,7 +41,7 @@ final class PipeBaseline {
     Path target = work.resolve("target-tar");
     Dirs.clean(runner, target);
     Files.createDirectories(target);
-    String compress = zstd ? "zstd -1 -q -c | " : "";
+    String send = sendingSide(data, zstd);
     String decompress = zstd ? "zstd -d -q -c | " : "";
     String label = zstd ? "tar | zstd -1 | zstd -d | tar" : "tar | tar";
     long start = System.nanoTime();
@@ -53,26 +53,30 @@ final class PipeBaseline {
       try (RunningProcess receiver = runner.start(ProcessSpec.of(where.receiver(List.of("bash", "-c", receive)))
           .withStdoutFile(receiverOut).withTimeout(LIMIT))) {
         // Retries until the listener is up, then streams into the connection; closing it ends the receiver's nc.
-        String send = ("set -o pipefail; until exec 3>/dev/tcp/%s/%d; do sleep 0.05; done 2>/dev/null; "
-            + "tar -C %s -cf - . %s>&3; exec 3>&-; times")
-            .formatted(link.receiverHost(), PORT, data, zstd ? "| zstd -1 -q -c " : "");
-        ProcessResult sent = runner.runChecked(ProcessSpec.of(where.sender(List.of("bash", "-c", send))).withTimeout(LIMIT));
+        String connectAndSend = ("set -o pipefail; until exec 3>/dev/tcp/%s/%d; do sleep 0.05; done 2>/dev/null; "
+            + "%s >&3; exec 3>&-; times").formatted(link.receiverHost(), PORT, send);
+        ProcessResult sent = runner.runChecked(ProcessSpec.of(where.sender(List.of("bash", "-c", connectAndSend))).withTimeout(LIMIT));
         receiver.await(LIMIT).orElseThrow().orThrow();
         cpu = childCpu(sent.stdout()) + childCpu(Files.readString(receiverOut));
       }
     } else {
-      String script = "set -o pipefail; tar -C %s -cf - . | %s%star -C %s -xf -; times".formatted(data, compress, decompress, target);
+      String script = "set -o pipefail; %s | %star -C %s -xf -; times".formatted(send, decompress, target);
       cpu = childCpu(runner.runChecked(ProcessSpec.of("bash", "-c", script).withTimeout(LIMIT)).stdout());
     }
     Duration wall = Duration.ofNanos(System.nanoTime() - start);
     Dirs.clean(runner, target);
-    return new Row(name, where.name(), label, null, raw, wall, wireBytes(data, compress), cpu, 0, "");
+    return new Row(name, where.name(), label, null, raw, wall, wireBytes(send), cpu, 0, "");
+  }
+
+  /** The sender's half of every pipe, timed or counted: the tree as tar, compressed or not. */
+  private static String sendingSide(Path data, boolean zstd) {
+    return "tar -C %s -cf - .%s".formatted(data, zstd ? " | zstd -1 -q -c" : "");
   }
 
   /** What the timed pipe's link carries, counted apart from it. */
-  private long wireBytes(Path data, String compress) {
-    return wireBytes.computeIfAbsent(data + " " + compress, key -> {
-      String count = "set -o pipefail; tar -C %s -cf - . | %swc -c".formatted(data, compress);
+  private long wireBytes(String send) {
+    return wireBytes.computeIfAbsent(send, key -> {
+      String count = "set -o pipefail; %s | wc -c".formatted(send);
       return Long.parseLong(runner.runChecked(ProcessSpec.of("bash", "-c", count).withTimeout(LIMIT)).stdout().strip());
     });
   }
