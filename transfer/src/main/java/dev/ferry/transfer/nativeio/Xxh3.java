@@ -79,7 +79,11 @@ public final class Xxh3 {
     if (state == null) {
       state = allocate();
     }
-    call(reset, state);
+    try {
+      succeeded((int) reset.invokeExact(state), "XXH3_128bits_reset");
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
     return new State(state);
   }
 
@@ -103,13 +107,10 @@ public final class Xxh3 {
     }
   }
 
-  private static void call(MethodHandle handle, MemorySegment state) {
-    try {
-      if ((int) handle.invokeExact(state) != 0) {
-        throw new IllegalStateException("libxxhash refused a state");
-      }
-    } catch (Throwable t) {
-      throw rethrow(t);
+  /** libxxhash's XXH_errorcode: 0 is XXH_OK. */
+  private static void succeeded(int rc, String call) {
+    if (rc != 0) {
+      throw new IllegalStateException(call + " failed (XXH_errorcode " + rc + ")");
     }
   }
 
@@ -133,10 +134,8 @@ public final class Xxh3 {
 
     public void update(byte[] data, int offset, int length) {
       try {
-        int rc = (int) update.invokeExact(state, MemorySegment.ofArray(data).asSlice(offset, length), (long) length);
-        if (rc != 0) {
-          throw new IllegalStateException("XXH3 update failed");
-        }
+        succeeded((int) update.invokeExact(state, MemorySegment.ofArray(data).asSlice(offset, length), (long) length),
+            "XXH3_128bits_update");
       } catch (Throwable t) {
         throw rethrow(t);
       }
