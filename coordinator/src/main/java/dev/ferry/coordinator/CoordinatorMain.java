@@ -87,6 +87,11 @@ public final class CoordinatorMain implements Callable<Integer> {
           + "for a leader able to write etcd (no quorum, leader lost) before it rolls back (default: ${DEFAULT-VALUE}).")
   Duration holdLimit;
 
+  @Option(names = "--election-ttl", defaultValue = "PT5S", converter = DurationConverter.class,
+      description = "The leader's etcd lease (at least 2 s): a leader that cannot renew it for this long steps down and "
+          + "another coordinator takes over; longer rides out a slow host, shorter fails over sooner (default: ${DEFAULT-VALUE}).")
+  Duration electionTtl;
+
   @Option(names = "--clock-skew-bound", defaultValue = "PT0.1S", converter = DurationConverter.class,
       description = "Largest wall-clock skew between source and target that preflight accepts (ISO-8601 or seconds).")
   Duration clockSkewBound;
@@ -141,6 +146,15 @@ public final class CoordinatorMain implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }
     Limits limits = new Limits(outbound, inbound, cluster);
+    CoordinatorConfig config;
+    try {
+      // Checked before anything starts: a bad value is a usage error, not a half-started coordinator.
+      config = new CoordinatorConfig(limits, CoordinatorConfig.DEFAULT.retry(), CoordinatorConfig.DEFAULT.stopRule(),
+          CoordinatorConfig.DEFAULT.chooser(), nodeLeaseTtl, CoordinatorConfig.DEFAULT.scheduleEvery(), holdLimit, skewGuard(),
+          electionTtl);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+    }
     Observability observability = observe.start("ferry-coordinator");
     var observed = new CoordinatorObservability(observability);
     EmbeddedEtcd embedded = null;
@@ -172,9 +186,6 @@ public final class CoordinatorMain implements Callable<Integer> {
     GrpcAgents grpcAgents = new GrpcAgents(new EtcdNodeRegistry(client), transport, observed.agentInterceptors());
     EtcdAuditLog auditLog = new EtcdAuditLog(client, auditKeep);
     var agents = new ResilientAgents(grpcAgents, new AgentCallPolicy(AgentCallPolicy.Settings.DEFAULT));
-    CoordinatorConfig config = new CoordinatorConfig(limits, CoordinatorConfig.DEFAULT.retry(),
-        CoordinatorConfig.DEFAULT.stopRule(), CoordinatorConfig.DEFAULT.chooser(), nodeLeaseTtl,
-        CoordinatorConfig.DEFAULT.scheduleEvery(), holdLimit, skewGuard());
     int colon = listen.lastIndexOf(':');
     InetSocketAddress address = new InetSocketAddress(listen.substring(0, colon),
         Integer.parseInt(listen.substring(colon + 1)));

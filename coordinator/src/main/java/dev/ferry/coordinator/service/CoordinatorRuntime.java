@@ -31,7 +31,7 @@ public final class CoordinatorRuntime implements AutoCloseable {
   private CoordinatorRuntime(Client etcd, Agents agents, Leadership fixed, String self, CoordinatorConfig config,
       InstantSource clock, MigrationObserver observer) {
     Forward forward = new Forward();
-    this.election = fixed == null ? new LeaderElection(etcd, self, Duration.ofSeconds(5), forward) : null;
+    this.election = fixed == null ? new LeaderElection(etcd, self, config.electionTtl(), forward) : null;
     this.leadership = fixed == null ? election : fixed;
     this.store = new EtcdMigrationStore(etcd, leadership::fence);
     this.registry = new EtcdNodeRegistry(etcd);

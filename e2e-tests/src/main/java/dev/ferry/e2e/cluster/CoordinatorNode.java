@@ -26,6 +26,7 @@ public final class CoordinatorNode implements AutoCloseable {
   private final List<String> extraArgs;
   private final boolean inProcess;
   private final Duration nodeLeaseTtl;
+  private final Duration electionTtl;
   private RunningProcess process;
   private CompletableFuture<CoordinatorMain.Running> inThisJvm;
   private ManagedChannel channel;
@@ -46,6 +47,7 @@ public final class CoordinatorNode implements AutoCloseable {
       List<String> extraArgs, ClusterMode mode) {
     this.inProcess = mode.coordinatorInProcess();
     this.nodeLeaseTtl = mode.nodeLeaseTtl();
+    this.electionTtl = mode.electionTtl();
     this.pki = pki;
     this.extraArgs = List.copyOf(extraArgs);
     this.runner = runner;
@@ -55,7 +57,8 @@ public final class CoordinatorNode implements AutoCloseable {
   }
 
   public CoordinatorNode start() {
-    List<String> args = new java.util.ArrayList<>(List.of("--listen", address, "--etcd", etcdEndpoint, "--node-lease-ttl", nodeLeaseTtl.toString()));
+    List<String> args = new java.util.ArrayList<>(List.of("--listen", address, "--etcd", etcdEndpoint, "--node-lease-ttl", nodeLeaseTtl.toString(),
+        "--election-ttl", electionTtl.toString()));
     args.addAll(pki.args(Identity.coordinator(), address.substring(0, address.lastIndexOf(':'))));
     args.addAll(extraArgs);
     if (inProcess) {
