@@ -1,13 +1,16 @@
 package dev.ferry.agent.clock;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 
 /**
  * How long after CRIU sets a restore's clock offsets the restored tasks should resume: the hold
  * a paused clock is set back by. Too short and paused clocks move forward by the overrun; too
  * long only costs downtime. CRIU restores memory in between, so the lag is a fixed part plus a
- * part per MiB of images; this node scales that model by what its last restore took, and allows
- * twice the prediction.
+ * part per MiB of images; this node scales that model by the slowest of its recent restores, and
+ * allows twice the prediction. The slowest, not the last: on one host the same 64 MiB restore took
+ * 200 to 610 ms, so twice a fast one's lag is not enough for the next slow one.
  */
 public final class ResumeBudget {
   // Before any restore on this node, so it must cover slow hosts: 64 MiB took 170-300 ms and 512 MiB 460 ms on
@@ -18,18 +21,25 @@ public final class ResumeBudget {
   private static final double NANOS_PER_MIB = 1e6;
   private static final Duration MIN = Duration.ofMillis(20);
   private static final Duration MAX = Duration.ofSeconds(20);
+  /** Restores remembered: a slow one keeps the budget up for this many more, then the host's present speed counts. */
+  static final int REMEMBERED = 8;
 
-  private volatile double scale = 1.0;
+  /** Observed lag / predicted lag of the latest restores, oldest first. */
+  private final Deque<Double> scales = new ArrayDeque<>();
 
-  public Duration forImage(long imageBytes) {
+  public synchronized Duration forImage(long imageBytes) {
+    double scale = scales.stream().mapToDouble(Double::doubleValue).max().orElse(1.0);
     Duration budget = Duration.ofNanos((long) (2 * scale * predicted(imageBytes)));
     return budget.compareTo(MIN) < 0 ? MIN : budget.compareTo(MAX) > 0 ? MAX : budget;
   }
 
   /** A restore of {@code imageBytes} reached pre-resume {@code lag} after its offsets were set. */
-  public void observe(long imageBytes, Duration lag) {
+  public synchronized void observe(long imageBytes, Duration lag) {
     if (lag.isPositive()) {
-      scale = lag.toNanos() / predicted(imageBytes);
+      if (scales.size() == REMEMBERED) {
+        scales.removeFirst();
+      }
+      scales.addLast(lag.toNanos() / predicted(imageBytes));
     }
   }
 
