@@ -13,7 +13,6 @@ import dev.ferry.coordinator.registry.NodeRegistry;
 import dev.ferry.coordinator.store.EtcdMigrationStore;
 import dev.ferry.coordinator.store.MigrationStore;
 import io.etcd.jetcd.Client;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;

@@ -11,9 +11,9 @@ package dev.ferry.e2e.cluster;
  */
 public record ClusterMode(boolean plaintext, boolean coordinatorInProcess, java.time.Duration registerInterval,
     java.time.Duration nodeLeaseTtl, java.time.Duration electionTtl) {
-  /** Mutual TLS, every component its own process, fast liveness: what the suite tests. */
+  /** Mutual TLS, every component its own process, fast liveness, the coordinator's default election lease: what the suite tests. */
   public static final ClusterMode REAL = new ClusterMode(false, false, java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(6),
-      java.time.Duration.ofSeconds(5));
+      dev.ferry.coordinator.service.CoordinatorConfig.DEFAULT.electionTtl());
 
   /**
    * For a cluster that measures migrations in an emulated guest (the stock-kernel lane), where TLS
