@@ -90,13 +90,18 @@ class NetworkContinuityIT {
   void aRolledBackMigrationLeavesTheConnectionWorkingOnTheSource() throws Exception {
     String ct = echo("nc-back", "nodeA");
     Placement before = containers.placement(ct).orElseThrow();
-    // The target cannot hold the container: a 1 MiB file system where its state would go.
+    // The target can hold the root filesystem's first pass, sent while the container runs, but not
+    // the images after the dump: the rollback comes after the freeze, with new connections held.
     Path containersDir = cluster.agent("nodeB").stateDir().resolve("containers");
+    long room = roomForTheFirstPassOnly(cluster.agent("nodeA").stateDir().resolve("containers").resolve(ct)
+        .resolve("bundle").resolve("rootfs"));
     SuiteCluster.run(cluster, "mkdir", "-p", containersDir.toString());
-    SuiteCluster.run(cluster, "mount", "-t", "tmpfs", "-o", "size=1m", "ferry-e2e-netfull", containersDir.toString());
+    SuiteCluster.run(cluster, "mount", "-t", "tmpfs", "-o", "size=" + room, "ferry-e2e-netfull", containersDir.toString());
     try (EchoConversation talk = talking(before)) {
       Migration m = migrate(ct, Strategy.STRATEGY_STOPCOPY);
       assertThat(m.getPhase()).as("%s", m).isIn(Phase.PHASE_ROLLED_BACK, Phase.PHASE_FAILED);
+      assertThat(m.getHistoryList()).as("the migration failed after the dump").extracting(PhaseTransition::getTo)
+          .contains(Phase.PHASE_TRANSFER);
       assertStillTalking(talk);
       EchoConversation.Report r = talk.finish(Timing.seconds(10));
       Placement after = containers.placement(ct).orElseThrow();
@@ -170,6 +175,20 @@ class NetworkContinuityIT {
     await("echoes continue on the same connection").atMost(Timing.seconds(15)).pollInterval(Duration.ofMillis(50))
         .failFast(() -> !talk.report().failure().isEmpty())
         .until(() -> talk.echoed() >= now + 50);
+  }
+
+  /**
+   * Bytes of a file system that takes this root filesystem (in 4 KiB pages) with the receiver's free-disk
+   * reserve left over, and 32 KiB more: no checkpoint's images fit after it.
+   */
+  private static long roomForTheFirstPassOnly(Path rootfs) {
+    try (var files = java.nio.file.Files.walk(rootfs)) {
+      long pages = files.filter(p -> java.nio.file.Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+          .mapToLong(p -> (p.toFile().length() + 4095) / 4096).sum();
+      return dev.ferry.transfer.receive.ReceiverOptions.defaults().reserveBytes() + pages * 4096 + (32 << 10);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static String failedIn(Migration m) {

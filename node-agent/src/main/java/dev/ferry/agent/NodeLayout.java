@@ -12,7 +12,7 @@ import java.nio.file.Path;
  *
  * <pre>
  * STATE/crun/                          crun's state root (--root)
- * STATE/containers/ID/bundle/          config.json and rootfs/
+ * STATE/containers/ID/bundle/          config.json and rootfs/ (and rootfs-first-pass/ on a migration's target)
  * STATE/containers/ID/container.json   the agent's record of the container
  * STATE/containers/ID/images/IMAGE/    checkpoint images
  * STATE/containers/ID/work/IMAGE/      CRIU logs for that image
@@ -42,6 +42,14 @@ public record NodeLayout(Path stateDir) {
 
   public Path rootfs(ContainerId id) {
     return bundle(id).resolve("rootfs");
+  }
+
+  /**
+   * On a migration's target: the root filesystem as first sent while the container still ran; the
+   * final tree ({@link #rootfs}) is built from it and the delta sent after freeze.
+   */
+  public Path rootfsFirstPass(ContainerId id) {
+    return bundle(id).resolve("rootfs-first-pass");
   }
 
   public Path record(ContainerId id) {

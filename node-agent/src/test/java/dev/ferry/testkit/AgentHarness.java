@@ -108,6 +108,18 @@ public final class AgentHarness implements AutoCloseable {
     return last;
   }
 
+  /** SendRootfs to another agent over loopback: the first pass of the container's rootfs; returns the last progress. */
+  public TransferProgress sendRootfsTo(AgentHarness target, String migrationId, String containerId, String token) {
+    TransferProgress last = null;
+    var it = stub().sendRootfs(dev.ferry.proto.v1.SendRootfsRequest.newBuilder()
+        .setMigration(MigrationContext.newBuilder().setMigrationId(migrationId).setEpoch(Epoch.newBuilder().setValue(1)))
+        .setContainerId(containerId).setTargetAddress(target.address()).setTransferToken(token).build());
+    while (it.hasNext()) {
+      last = it.next();
+    }
+    return last;
+  }
+
   /** The workload's heartbeat file of a container on this node. */
   public Path heartbeats(String containerId) {
     return layout().rootfs(new ContainerId(containerId)).resolve(TestRootfs.HEARTBEAT.substring(1));

@@ -43,6 +43,12 @@ public interface AgentClient {
   TransferInfo sendImages(MigrationRef ref, String containerId, String imageId, String targetAddress,
       String transferToken, ImageKind kind, LongConsumer bytesDone);
 
+  /**
+   * SendRootfs: the first pass of the container's root filesystem to the target, while the container
+   * runs; empty from an agent that predates it (its final images then carry the whole tree).
+   */
+  java.util.Optional<TransferInfo> sendRootfs(MigrationRef ref, String containerId, String targetAddress, String transferToken);
+
   /** Restore on the target. */
   RestoreInfo restore(MigrationRef ref, String containerId, String imageId, boolean tcpEstablished,
       ClockPolicy clockPolicy, Instant frozenAt, String pageServer);

@@ -90,6 +90,12 @@ public final class ResilientAgents implements Agents {
     }
 
     @Override
+    public java.util.Optional<TransferInfo> sendRootfs(MigrationRef ref, String containerId, String targetAddress, String transferToken) {
+      return policy.call(node, "SendRootfs", false, longLimit, () -> agent().sendRootfs(ref, containerId, targetAddress,
+          transferToken));
+    }
+
+    @Override
     public RestoreInfo restore(MigrationRef ref, String containerId, String imageId, boolean tcp,
         ClockPolicy clockPolicy, Instant frozenAt, String pageServer) {
       return policy.call(node, "Restore", false, longLimit, () -> agent().restore(ref, containerId, imageId, tcp,

@@ -17,6 +17,7 @@ import dev.ferry.proto.v1.PrepareRestoreRequest;
 import dev.ferry.proto.v1.RestoreRequest;
 import dev.ferry.proto.v1.ResumeOnSourceRequest;
 import dev.ferry.proto.v1.SendImagesRequest;
+import dev.ferry.proto.v1.SendRootfsRequest;
 import dev.ferry.proto.v1.TransferKind;
 import dev.ferry.proto.v1.TransferProgress;
 import dev.ferry.coordinator.agent.AgentException;
@@ -27,10 +28,13 @@ import dev.ferry.timesync.ClockProbeException;
 import dev.ferry.timesync.Ticker;
 import dev.ferry.timesync.grpc.ClockProber;
 import io.grpc.Channel;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.InstantSource;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
+import java.util.Optional;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
@@ -126,13 +130,33 @@ public final class GrpcAgentClient implements AgentClient {
   @Override
   public TransferInfo sendImages(MigrationRef ref, String containerId, String imageId, String targetAddress,
       String transferToken, ImageKind kind, LongConsumer bytesDone) {
+    return transfer("SendImages", bytesDone, () -> stub.sendImages(SendImagesRequest.newBuilder().setMigration(context(ref))
+        .setContainerId(containerId).setImageId(imageId).setTargetAddress(targetAddress)
+        .setTransferToken(transferToken)
+        .setKind(kind == ImageKind.IMAGES ? TransferKind.TRANSFER_KIND_IMAGES : TransferKind.TRANSFER_KIND_PRECOPY_ROUND)
+        .build()));
+  }
+
+  @Override
+  public Optional<TransferInfo> sendRootfs(MigrationRef ref, String containerId, String targetAddress, String transferToken) {
+    try {
+      return Optional.of(transfer("SendRootfs", bytes -> { }, () -> stub.sendRootfs(SendRootfsRequest.newBuilder()
+          .setMigration(context(ref)).setContainerId(containerId).setTargetAddress(targetAddress)
+          .setTransferToken(transferToken).build())));
+    } catch (AgentException e) {
+      // An agent from before the two-pass root filesystem (coordinators are upgraded first).
+      if (e.getCause() instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** Follows a send's progress stream to its end. */
+  private TransferInfo transfer(String rpc, LongConsumer bytesDone, Supplier<Iterator<TransferProgress>> call) {
     long start = System.nanoTime();
-    return call("SendImages", () -> {
-      var stream = stub.sendImages(SendImagesRequest.newBuilder().setMigration(context(ref))
-          .setContainerId(containerId).setImageId(imageId).setTargetAddress(targetAddress)
-          .setTransferToken(transferToken)
-          .setKind(kind == ImageKind.IMAGES ? TransferKind.TRANSFER_KIND_IMAGES : TransferKind.TRANSFER_KIND_PRECOPY_ROUND)
-          .build());
+    return call(rpc, () -> {
+      Iterator<TransferProgress> stream = call.get();
       TransferProgress last = TransferProgress.getDefaultInstance();
       while (stream.hasNext()) {
         last = stream.next();

@@ -80,7 +80,7 @@ class MigrationDriverTest {
     assertThat(storedPhaseAtCall).containsExactly("capabilities in Preflight", "capabilities in Preflight",
         "clockOffset in Preflight", "clockOffset in Preflight",
         "inspect in Preflight", "checkCheckpointable in Preflight", "prepareRestore in PrepareTarget",
-        "dump in FreezeAndDump", "sendImages in Transfer", "restore in Restore", "inspect in Verify",
+        "sendRootfs in PrepareTarget", "dump in FreezeAndDump", "sendImages in Transfer", "restore in Restore", "inspect in Verify",
         "finalizeSource in Commit");
   }
 
@@ -119,7 +119,9 @@ class MigrationDriverTest {
     } catch (InterruptedException e) {
       throw new AssertionError(e);
     }
-    assertThat(agents.calls).last().isEqualTo("node-b:PrepareRestore");
+    // The command in flight (the target's slot, then the rootfs's first pass) ends; no command follows it.
+    assertThat(agents.calls).last().isEqualTo("node-a:SendRootfs");
+    assertThat(agents.calls).doesNotContain("node-a:Dump");
     assertThat(memory.get(id).orElseThrow().value().phase()).isEqualTo(new Phase.PrepareTarget());
   }
 }

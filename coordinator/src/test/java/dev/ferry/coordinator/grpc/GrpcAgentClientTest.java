@@ -62,6 +62,17 @@ class GrpcAgentClientTest {
     }
 
     @Override
+    public void sendRootfs(dev.ferry.proto.v1.SendRootfsRequest r, StreamObserver<TransferProgress> out) {
+      requests.add(r);
+      if (r.getContainerId().equals("on-an-older-agent")) {
+        super.sendRootfs(r, out); // what an agent without the RPC answers: UNIMPLEMENTED
+        return;
+      }
+      out.onNext(TransferProgress.newBuilder().setBytesRaw(3000).setBytesOnWire(2000).setDone(true).build());
+      out.onCompleted();
+    }
+
+    @Override
     public void restore(RestoreRequest r, StreamObserver<RestoreResult> out) {
       requests.add(r);
       out.onNext(RestoreResult.newBuilder().setResumedAt(AgentMapper.timestamp(Instant.EPOCH)).build());
@@ -131,6 +142,23 @@ class GrpcAgentClientTest {
     SendImagesRequest sent = (SendImagesRequest) requests.getFirst();
     assertThat(sent.getKind()).isEqualTo(TransferKind.TRANSFER_KIND_IMAGES);
     assertThat(sent.getTransferToken()).isEqualTo("tok");
+  }
+
+  @Test
+  void sendRootfsNamesTheTargetAndItsTokenAndReportsTheFirstPass() {
+    var t = client.sendRootfs(REF, "ct42", "10.0.0.2:7000", "tok").orElseThrow();
+    assertThat(t.bytesRaw()).isEqualTo(3000);
+    assertThat(t.bytesOnWire()).isEqualTo(2000);
+    var sent = (dev.ferry.proto.v1.SendRootfsRequest) requests.getFirst();
+    assertThat(sent.getContainerId()).isEqualTo("ct42");
+    assertThat(sent.getTargetAddress()).isEqualTo("10.0.0.2:7000");
+    assertThat(sent.getTransferToken()).isEqualTo("tok");
+    assertThat(sent.getMigration().getMigrationId()).isEqualTo(REF.migrationId());
+  }
+
+  @Test
+  void anAgentWithoutSendRootfsMeansNoFirstPassNotAFailure() {
+    assertThat(client.sendRootfs(REF, "on-an-older-agent", "10.0.0.2:7000", "tok")).isEmpty();
   }
 
   @Test

@@ -229,6 +229,13 @@ public final class FakeAgents implements Agents {
     }
 
     @Override
+    public java.util.Optional<TransferInfo> sendRootfs(MigrationRef ref, String containerId, String targetAddress,
+        String transferToken) {
+      enter("SendRootfs", ref);
+      return java.util.Optional.of(new TransferInfo(4L << 20, 2L << 20, Duration.ofMillis(50)));
+    }
+
+    @Override
     public RestoreInfo restore(MigrationRef ref, String containerId, String imageId, boolean tcpEstablished,
         ClockPolicy clockPolicy, Instant frozenAt, String pageServer) {
       enter("Restore", ref);

@@ -72,6 +72,7 @@ public final class RestoreStep {
     if (!Files.isDirectory(layout.rootfs(id))) {
       throw new AgentException(FailureReason.WRONG_STATE, "root filesystem of container '" + id + "' is not on this node yet");
     }
+    containers.removeRootfsFirstPass(id); // the final tree is complete: what it was built from can go
     ContainerRecord record = ContainerStore.read(shipped).withImage(imageId, ctx.migrationId()).with(Lifecycle.CHECKPOINTED);
     // Same address and MAC as on the source, silent until the container runs here.
     containers.networking().attach(id, record.attachment(), true);

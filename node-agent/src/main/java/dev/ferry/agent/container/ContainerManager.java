@@ -242,6 +242,11 @@ public final class ContainerManager {
     }
   }
 
+  /** On a migration's target, once the final root filesystem is complete: its first pass is no longer needed. */
+  public void removeRootfsFirstPass(ContainerId id) {
+    removeDir(layout.rootfsFirstPass(id));
+  }
+
   void removeDir(Path dir) {
     if (Files.exists(dir)) {
       runner.runChecked(ProcessSpec.of("rm", "-rf", "--one-file-system", dir.toString()));

@@ -137,24 +137,39 @@ public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
 
   @Override
   public void sendImages(SendImagesRequest req, StreamObserver<TransferProgress> out) {
-    try {
-      var ctx = admit(req.getMigration());
-      TransferOptions options = TransferOptions.defaults();
-      if (req.getBandwidthBytesPerSecond() > 0) {
-        options = options.withBandwidth(req.getBandwidthBytesPerSecond());
-      }
-      if (req.getParallelStreams() > 0) {
-        options = options.withParallelStreams(req.getParallelStreams());
-      }
+    streamTransfer(out, Phase.PHASE_TRANSFER, req.getMigration(), ctx -> {
       var contents = req.getKind() == dev.ferry.proto.v1.TransferKind.TRANSFER_KIND_PRECOPY_ROUND
           ? SendImagesStep.Contents.PRECOPY_ROUND : SendImagesStep.Contents.FINAL;
-      var done = steps.sendImages().send(ctx, AgentMapper.containerId(req.getContainerId()), req.getImageId(), contents,
-          req.getTargetAddress(), req.getTransferToken(), options, p -> out.onNext(map.progress(p)));
-      out.onNext(map.progress(done));
+      return steps.sendImages().send(ctx, AgentMapper.containerId(req.getContainerId()), req.getImageId(), contents,
+          req.getTargetAddress(), req.getTransferToken(), options(req.getBandwidthBytesPerSecond(), req.getParallelStreams()),
+          p -> out.onNext(map.progress(p)));
+    });
+  }
+
+  @Override
+  public void sendRootfs(SendRootfsRequest req, StreamObserver<TransferProgress> out) {
+    streamTransfer(out, Phase.PHASE_PREPARE_TARGET, req.getMigration(), ctx -> steps.sendImages().sendRootfs(ctx, AgentMapper.containerId(req.getContainerId()),
+        req.getTargetAddress(), req.getTransferToken(), options(req.getBandwidthBytesPerSecond(), req.getParallelStreams()),
+        p -> out.onNext(map.progress(p))));
+  }
+
+  /** A send to the target: its progress as it goes, then the last one, or the failure as a status. */
+  private void streamTransfer(StreamObserver<TransferProgress> out, Phase phase, dev.ferry.proto.v1.MigrationContext migration,
+      java.util.function.Function<MigrationContext, SendImagesStep.Progress> send) {
+    try {
+      out.onNext(map.progress(send.apply(admit(migration))));
       out.onCompleted();
     } catch (RuntimeException e) {
-      out.onError(GrpcErrors.toStatus(e, Phase.PHASE_TRANSFER, steps.node()));
+      out.onError(GrpcErrors.toStatus(e, phase, steps.node()));
     }
+  }
+
+  private static TransferOptions options(long bandwidthBytesPerSecond, int parallelStreams) {
+    TransferOptions options = TransferOptions.defaults();
+    if (bandwidthBytesPerSecond > 0) {
+      options = options.withBandwidth(bandwidthBytesPerSecond);
+    }
+    return parallelStreams > 0 ? options.withParallelStreams(parallelStreams) : options;
   }
 
   private MigrationContext admit(dev.ferry.proto.v1.MigrationContext m) {

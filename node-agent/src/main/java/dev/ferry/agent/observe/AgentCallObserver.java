@@ -138,7 +138,7 @@ public final class AgentCallObserver implements ServerInterceptor {
       try {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         metrics.called(method, status.getCode().name(), took);
-        if (status.isOk() && method.equals(AgentMetrics.SEND_IMAGES) && lastProgress != null) {
+        if (status.isOk() && AgentMetrics.SENDS.contains(method) && lastProgress != null) {
           metrics.transferred(lastProgress, took);
           span.setAttribute("ferry.bytes.raw", lastProgress.getBytesRaw());
           span.setAttribute("ferry.bytes.wire", lastProgress.getBytesOnWire());

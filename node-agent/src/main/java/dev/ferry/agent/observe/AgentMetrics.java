@@ -22,7 +22,8 @@ public final class AgentMetrics {
       "ferry.v1.NodeAgent/Dump", "dump",
       "ferry.v1.NodeAgent/LazyDump", "lazy_dump",
       "ferry.v1.NodeAgent/Restore", "restore");
-  static final String SEND_IMAGES = "ferry.v1.NodeAgent/SendImages";
+  /** The calls that send a migration's data to its target: their bytes count as transferred. */
+  static final java.util.Set<String> SENDS = java.util.Set.of("ferry.v1.NodeAgent/SendImages", "ferry.v1.NodeAgent/SendRootfs");
 
   private final MeterRegistry registry;
   private final Counter bytesRaw;

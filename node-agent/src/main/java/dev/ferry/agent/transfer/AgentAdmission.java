@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentAdmission implements Admission {
   public static final String ROOTFS = "rootfs";
+  public static final String ROOTFS_FIRST_PASS = "rootfs-first-pass";
   public static final String IMAGES_PREFIX = "images-";
   private static final Logger log = LoggerFactory.getLogger(AgentAdmission.class);
 
@@ -44,6 +45,9 @@ public final class AgentAdmission implements Admission {
     if (ROOTFS.equals(destination)) {
       return layout.rootfs(id);
     }
+    if (ROOTFS_FIRST_PASS.equals(destination)) {
+      return layout.rootfsFirstPass(id);
+    }
     if (destination.startsWith(IMAGES_PREFIX)) {
       // Pre-copy rounds keep their names: the final images name the last round as their parent
       // (../round-N) and CRIU restores through that chain. Anything else goes into the slot this
@@ -51,7 +55,7 @@ public final class AgentAdmission implements Admission {
       String name = destination.substring(IMAGES_PREFIX.length());
       return layout.images(id, dev.ferry.agent.checkpoint.PreDumpStep.isRoundImage(name) ? name : a.imageId());
     }
-    throw TransferException.invalid("unknown destination '" + destination + "': expected '" + ROOTFS + "' or '" + IMAGES_PREFIX + "<image>'");
+    throw TransferException.invalid("unknown destination '" + destination + "': expected '" + ROOTFS + "', '" + ROOTFS_FIRST_PASS + "' or '" + IMAGES_PREFIX + "<image>'");
   }
 
   /**

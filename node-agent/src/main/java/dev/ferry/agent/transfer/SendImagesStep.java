@@ -6,11 +6,13 @@ import dev.ferry.agent.NodeLayout;
 import dev.ferry.agent.checkpoint.MigrationContext;
 import dev.ferry.agent.container.ContainerManager;
 import dev.ferry.agent.runtime.ContainerId;
+import dev.ferry.transfer.RootfsPass;
 import dev.ferry.transfer.SendRequest;
 import dev.ferry.transfer.TransferException;
 import dev.ferry.transfer.TransferKind;
 import dev.ferry.transfer.TransferOptions;
 import dev.ferry.transfer.TransferStats;
+import dev.ferry.transfer.grpc.RootfsSync;
 import dev.ferry.transfer.grpc.TreeSender;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +20,11 @@ import java.util.function.Consumer;
 
 /**
  * Source side of a migration's data: streams one image directory to the target agent's Transfer
- * service, with the token the target issued, and with the final images the container's root
- * filesystem (the container is frozen or dumped by then, so the rootfs is the one its images
- * expect). A pre-copy round sends its pages only: the rootfs travels once, with the final dump.
+ * service, with the token the target issued. The container's root filesystem goes in two passes:
+ * a first one while the container still runs, then with the final images (the container is frozen
+ * or dumped by then, so the rootfs is the one its images expect) only what changed since. Without
+ * a first pass of the same migration on this node, the final images carry the whole tree. A
+ * pre-copy round sends its pages only.
  */
 public final class SendImagesStep {
   /** Progress of the whole send: root filesystem and images together. */
@@ -30,6 +34,7 @@ public final class SendImagesStep {
   private final NodeLayout layout;
   private final ContainerManager containers;
   private final PeerChannels peers;
+  private final RootfsFirstPasses firstPasses = new RootfsFirstPasses();
 
   public SendImagesStep(String node, NodeLayout layout, ContainerManager containers, PeerChannels peers) {
     this.node = node;
@@ -41,12 +46,25 @@ public final class SendImagesStep {
   /** What a send carries: a pre-copy round's pages, or the final images with the root filesystem. */
   public enum Contents { PRECOPY_ROUND, FINAL }
 
+  /** The first pass of the container's root filesystem, while it runs: the target keeps it apart until the delta. */
+  public Progress sendRootfs(MigrationContext ctx, ContainerId id, String targetAddress, String token,
+      TransferOptions options, Consumer<Progress> progress) {
+    containers.require(id);
+    requireTarget(targetAddress, token);
+    try {
+      RootfsPass pass = RootfsSync.fullPass(peers.to(targetAddress), request(ctx, layout.rootfs(id), token,
+          AgentAdmission.ROOTFS_FIRST_PASS, TransferKind.ROOTFS_FULL, options), s -> progress.accept(of(s, null, false)));
+      firstPasses.remember(id, ctx.migrationId(), pass);
+      return of(pass.stats(), null, true);
+    } catch (TransferException e) {
+      throw failed(id, targetAddress, e);
+    }
+  }
+
   public Progress send(MigrationContext ctx, ContainerId id, String imageId, Contents contents, String targetAddress,
       String token, TransferOptions options, Consumer<Progress> progress) {
     containers.require(id);
-    if (targetAddress == null || targetAddress.isBlank() || token == null || token.isBlank()) {
-      throw AgentException.invalid("sending images needs the target's address and its transfer token");
-    }
+    requireTarget(targetAddress, token);
     Path images = layout.images(id, imageId);
     if (!Files.isDirectory(images)) {
       throw new AgentException(FailureReason.WRONG_STATE, "container '" + id + "' has no images '" + imageId + "' on this node");
@@ -54,17 +72,43 @@ public final class SendImagesStep {
     var channel = peers.to(targetAddress);
     try {
       TransferStats rootfs = contents == Contents.FINAL
-          ? TreeSender.send(channel, new SendRequest(layout.rootfs(id), ctx.migrationId(), token, node,
-              AgentAdmission.ROOTFS, TransferKind.ROOTFS_FULL, options), s -> progress.accept(of(s, null, false)))
+          ? finalRootfs(ctx, id, channel, token, options, s -> progress.accept(of(s, null, false)))
           : null;
       TransferKind kind = contents == Contents.FINAL ? TransferKind.IMAGES : TransferKind.PRECOPY_ROUND;
-      TransferStats imgs = TreeSender.send(channel, new SendRequest(images, ctx.migrationId(), token, node,
-          AgentAdmission.images(imageId), kind, options), s -> progress.accept(of(rootfs, s, false)));
+      TransferStats imgs = TreeSender.send(channel, request(ctx, images, token, AgentAdmission.images(imageId), kind, options),
+          s -> progress.accept(of(rootfs, s, false)));
+      if (contents == Contents.FINAL) {
+        firstPasses.forget(id, ctx.migrationId()); // a send again after this carries the whole tree
+      }
       return of(rootfs, imgs, true);
     } catch (TransferException e) {
-      throw new AgentException(reasonOf(e), "sending container '" + id + "' to " + targetAddress
-          + " failed (" + e.reason() + "): " + e.getMessage(), "", e);
+      throw failed(id, targetAddress, e);
     }
+  }
+
+  /** After freeze: what changed since this migration's first pass, or the whole tree if it had none here. */
+  private TransferStats finalRootfs(MigrationContext ctx, ContainerId id, io.grpc.Channel channel, String token,
+      TransferOptions options, Consumer<TransferStats> progress) {
+    SendRequest whole = request(ctx, layout.rootfs(id), token, AgentAdmission.ROOTFS, TransferKind.ROOTFS_FULL, options);
+    return firstPasses.of(id, ctx.migrationId())
+        .map(first -> RootfsSync.deltaPass(channel, whole, first, progress).stats())
+        .orElseGet(() -> TreeSender.send(channel, whole, progress));
+  }
+
+  private SendRequest request(MigrationContext ctx, Path source, String token, String destination, TransferKind kind,
+      TransferOptions options) {
+    return new SendRequest(source, ctx.migrationId(), token, node, destination, kind, options);
+  }
+
+  private static void requireTarget(String targetAddress, String token) {
+    if (targetAddress == null || targetAddress.isBlank() || token == null || token.isBlank()) {
+      throw AgentException.invalid("sending to the target needs its address and its transfer token");
+    }
+  }
+
+  private static AgentException failed(ContainerId id, String targetAddress, TransferException e) {
+    return new AgentException(reasonOf(e), "sending container '" + id + "' to " + targetAddress
+        + " failed (" + e.reason() + "): " + e.getMessage(), "", e);
   }
 
   private static FailureReason reasonOf(TransferException e) {

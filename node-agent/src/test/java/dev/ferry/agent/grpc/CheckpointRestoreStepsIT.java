@@ -203,6 +203,53 @@ class CheckpointRestoreStepsIT {
   }
 
   @Test
+  void rootfsTravelsOnceWhileRunningAndOnlyItsDeltaAfterFreeze() throws java.io.IOException {
+    startWorkload(a, "ct", rootfs, 16);
+    ContainerId ct = new ContainerId("ct");
+    Path source = a.layout().rootfs(ct);
+    Files.writeString(source.resolve("etc/stays"), "unchanged");
+    Files.writeString(source.resolve("etc/changes"), "before");
+    Files.writeString(source.resolve("etc/goes"), "deleted after the first pass");
+    PrepareRestoreResponse prepared = b.stub().prepareRestore(PrepareRestoreRequest.newBuilder().setMigration(migration("m8", 1))
+        .setContainerId("ct").setSourceNode("ckpt-a").build());
+
+    TransferProgress first = a.sendRootfsTo(b, "m8", "ct", prepared.getTransferToken());
+    assertThat(first.getDone()).isTrue();
+    assertThat(inspect(a, "ct").getState()).as("the first pass leaves the container running")
+        .isEqualTo(ContainerState.CONTAINER_STATE_RUNNING);
+    assertThat(b.layout().rootfsFirstPass(ct).resolve("etc/goes")).hasContent("deleted after the first pass");
+    assertThat(b.layout().rootfs(ct)).as("the final tree exists only after freeze").doesNotExist();
+
+    Files.writeString(source.resolve("etc/changes"), "after, and longer");
+    Files.delete(source.resolve("etc/goes"));
+    Files.writeString(source.resolve("etc/new"), "new");
+    DumpResult dump = a.stub().dump(DumpRequest.newBuilder().setMigration(migration("m8", 1)).setContainerId("ct").build());
+    TransferProgress last = a.sendTo(b, "m8", "ct", dump.getImageId(), prepared.getTransferToken());
+    long rootfsAfterFreeze = last.getBytesRaw() - dump.getImageBytes();
+    log.info("rootfs first pass {} bytes while running; after freeze {} bytes of rootfs delta with {} bytes of images",
+        first.getBytesRaw(), rootfsAfterFreeze, dump.getImageBytes());
+    // busybox and the two binaries (3.6 MB) went with the first pass; the delta is the heartbeat log and three small files
+    assertThat(rootfsAfterFreeze).as("root filesystem bytes sent after freeze, vs the first pass").isLessThan(first.getBytesRaw() / 4);
+
+    RestoreResult restored = b.stub().restore(RestoreRequest.newBuilder().setMigration(migration("m8", 1))
+        .setContainerId("ct").setImageId(prepared.getImageId()).build());
+    assertThat(restored.getContainer().getState()).isEqualTo(ContainerState.CONTAINER_STATE_RUNNING);
+    Path target = b.layout().rootfs(ct);
+    assertThat(target.resolve("etc/stays")).hasContent("unchanged");
+    assertThat(target.resolve("etc/changes")).hasContent("after, and longer");
+    assertThat(target.resolve("etc/new")).hasContent("new");
+    assertThat(target.resolve("etc/goes")).doesNotExist();
+    assertThat(target.resolve("bin/busybox")).hasSameBinaryContentAs(source.resolve("bin/busybox"));
+    assertThat(b.layout().rootfsFirstPass(ct)).as("the first pass is dropped once the container runs from the final tree")
+        .doesNotExist();
+    long passes = HeartbeatLog.read(b.heartbeats("ct")).last().verifiedPasses();
+    HeartbeatLog hb = awaitVerifiedPasses(b, "ct", passes + 1);
+    assertThat(hb.sequenceBreak()).isEmpty();
+    assertThat(hb.memoryErrors()).isZero();
+    a.stub().finalize(FinalizeRequest.newBuilder().setMigration(migration("m8", 1)).setContainerId("ct").build());
+  }
+
+  @Test
   void abortRestoreRemovesEverythingTheMigrationWrote() {
     startWorkload(a, "ct", rootfs, 16);
     DumpResult dump = a.stub().dump(DumpRequest.newBuilder().setMigration(migration("m6", 1)).setContainerId("ct").build());

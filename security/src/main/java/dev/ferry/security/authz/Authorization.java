@@ -94,6 +94,7 @@ public final class Authorization {
     put(t, NodeAgentGrpc.getFinalizeMethod(), Rule.mutate(COORDINATOR));
     put(t, NodeAgentGrpc.getAbortRestoreMethod(), Rule.mutate(COORDINATOR));
     put(t, NodeAgentGrpc.getSendImagesMethod(), Rule.mutate(COORDINATOR));
+    put(t, NodeAgentGrpc.getSendRootfsMethod(), Rule.mutate(COORDINATOR));
     // Agent to agent: a peer node pushes images and relays pages, naming itself as the source.
     put(t, TransferGrpc.getSendMethod(), Rule.asSelf(true, "open.source_node"));
     put(t, TransferGrpc.getRelayPagesMethod(), Rule.asSelf(true, "open.source_node"));

@@ -42,7 +42,7 @@ class AuthorizationTest {
     m.put("ferry.v1.Audit/ListAudit", READERS);
     for (String rpc : List.of("GetCapabilities", "CreateContainer", "StartContainer", "StopContainer", "DeleteContainer",
         "ListContainers", "InspectContainer", "CheckCheckpointable", "PreDump", "Dump", "LazyDump", "PrepareRestore", "Restore",
-        "ResumeOnSource", "Finalize", "AbortRestore", "SendImages")) {
+        "ResumeOnSource", "Finalize", "AbortRestore", "SendImages", "SendRootfs")) {
       m.put("ferry.v1.NodeAgent/" + rpc, COORDINATOR);
     }
     m.put("ferry.v1.Transfer/Send", NODE);
