@@ -11,4 +11,13 @@ public enum TransferKind {
   public boolean carriesMemory() {
     return this == IMAGES || this == PRECOPY_ROUND;
   }
+
+  /**
+   * A whole root filesystem may be read while its container still runs (a migration's first pass):
+   * a file gone since the walk then goes as an empty file, which the delta after freeze deletes.
+   * Images, rounds and deltas are read frozen: a file missing there is an error.
+   */
+  public boolean readWhileInUse() {
+    return this == ROOTFS_FULL;
+  }
 }

@@ -14,6 +14,7 @@ import dev.ferry.transfer.send.SourceFiles;
 import dev.ferry.transfer.tree.Entry;
 import dev.ferry.transfer.tree.TreeWalker;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -155,7 +156,7 @@ final class StreamWorker {
     try {
       if (c.chunks == null) {
         ResumePoint.FileProgress p = progress.get(file.index());
-        c.chunks = new FileChunks(sourceFiles, file, buffer, p == null ? 0 : p.verifiedBytes(), hash);
+        c.chunks = chunks(file, p == null ? 0 : p.verifiedBytes());
       }
       if (c.headerSentOn != call) {
         call.send(TransferFrame.newBuilder().setFile(FrameMapper.toProto(file, c.chunks.position()).toBuilder()
@@ -181,6 +182,18 @@ final class StreamWorker {
       }
     } catch (IOException e) {
       throw new TransferException(FailureReason.INTERNAL_ERROR, "cannot read " + file.path() + ": " + e.getMessage(), false, e);
+    }
+  }
+
+  private FileChunks chunks(Entry.RegularFile file, long resumeOffset) throws IOException {
+    try {
+      return new FileChunks(sourceFiles, file, buffer, resumeOffset, hash);
+    } catch (NoSuchFileException e) {
+      if (!plan.request().kind().readWhileInUse() || resumeOffset > 0) {
+        throw e;
+      }
+      log.debug("{} went away after the walk: sent empty, for the next pass to delete", file.path());
+      return FileChunks.vanished(file, buffer, hash);
     }
   }
 

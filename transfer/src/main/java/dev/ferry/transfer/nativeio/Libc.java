@@ -9,6 +9,7 @@ import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
 
 /**
  * What every libc call through the FFM API needs, in one place: downcall handles that capture
@@ -30,6 +31,7 @@ public final class Libc {
   public static final int O_CLOEXEC = 02000000;
   public static final int O_PATH = 010000000;
   public static final int EEXIST = 17;
+  public static final int ENOENT = 2;
   public static final int EINTR = 4;
   public static final int AT_FDCWD = -100;
   public static final int AT_SYMLINK_NOFOLLOW = 0x100;
@@ -75,6 +77,7 @@ public final class Libc {
    * @param mode the new file's mode with {@link #O_CREAT}, else ignored
    * @param path the whole path, for messages
    * @throws FileAlreadyExistsException for EEXIST (an exclusive create found something there)
+   * @throws NoSuchFileException for ENOENT (no such file, or one of its directories is gone)
    */
   public static int openat(int directoryFd, String name, int flags, int mode, Object path) throws IOException {
     try {
@@ -83,6 +86,9 @@ public final class Libc {
       int fd = (int) OPENAT.invokeExact(state, directoryFd, scratch.allocateFrom(name), flags, mode);
       if (fd < 0 && errno(state) == EEXIST) {
         throw new FileAlreadyExistsException(String.valueOf(path));
+      }
+      if (fd < 0 && errno(state) == ENOENT) {
+        throw new NoSuchFileException(String.valueOf(path), null, strerror(ENOENT) + " (errno " + ENOENT + ")");
       }
       check(fd, state, "open", path);
       return fd;

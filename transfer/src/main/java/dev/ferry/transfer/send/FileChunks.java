@@ -9,6 +9,7 @@ import java.io.IOException;
  * already-sent prefix locally (reading is far cheaper than sending it again).
  */
 public final class FileChunks implements AutoCloseable {
+  private static final int NONE = -1;
   private final Entry.RegularFile file;
   private final int fd;
   private final WholeFileHash.Digest digest;
@@ -21,10 +22,7 @@ public final class FileChunks implements AutoCloseable {
    *               a stream of many small files must not hold a chunk per file
    */
   public FileChunks(SourceFiles source, Entry.RegularFile file, byte[] buffer, long resumeOffset, WholeFileHash hash) throws IOException {
-    this.file = file;
-    this.fd = source.open(file.path());
-    this.digest = hash.start();
-    this.buffer = buffer;
+    this(file, source.open(file.path()), buffer, hash);
     try {
       while (position < resumeOffset) {
         int n = readChunk((int) Math.min(buffer.length, resumeOffset - position));
@@ -38,6 +36,18 @@ public final class FileChunks implements AutoCloseable {
       close();
       throw e;
     }
+  }
+
+  /** A file gone since the walk, read as empty: its chunks end at once. */
+  public static FileChunks vanished(Entry.RegularFile file, byte[] buffer, WholeFileHash hash) {
+    return new FileChunks(file, NONE, buffer, hash);
+  }
+
+  private FileChunks(Entry.RegularFile file, int fd, byte[] buffer, WholeFileHash hash) {
+    this.file = file;
+    this.fd = fd;
+    this.digest = hash.start();
+    this.buffer = buffer;
   }
 
   public long position() {
@@ -70,7 +80,7 @@ public final class FileChunks implements AutoCloseable {
   }
 
   private int readChunk(int length) throws IOException {
-    return SourceFiles.read(fd, buffer, length, position, file.path());
+    return fd == NONE ? 0 : SourceFiles.read(fd, buffer, length, position, file.path());
   }
 
   /** Once: a descriptor's number closed twice may by then name another file. */
@@ -78,7 +88,9 @@ public final class FileChunks implements AutoCloseable {
   public void close() {
     if (!closed) {
       closed = true;
-      SourceFiles.closeFile(fd);
+      if (fd != NONE) {
+        SourceFiles.closeFile(fd);
+      }
     }
   }
 }

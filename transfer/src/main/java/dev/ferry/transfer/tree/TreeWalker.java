@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -83,15 +84,19 @@ public final class TreeWalker {
       try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
         for (Path child : children) {
           String path = relative.isEmpty() ? child.getFileName().toString() : relative + "/" + child.getFileName();
-          Map<String, Object> unix = lstat(child);
-          int type = type(unix);
-          parts.add(Found.of(path, unix, type == S_IFLNK ? Files.readSymbolicLink(child).toString() : null));
-          if (type == S_IFDIR) {
+          Found entry = found(child, path);
+          if (entry == null) {
+            continue;
+          }
+          parts.add(entry);
+          if (entry.type() == S_IFDIR) {
             Listing below = new Listing(child, path);
             below.fork();
             parts.add(below);
           }
         }
+      } catch (NoSuchFileException gone) {
+        return List.of(); // removed while the walk went on: a tree in use (see below)
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -104,6 +109,19 @@ public final class TreeWalker {
         }
       }
       return all;
+    }
+  }
+
+  /**
+   * One entry, or null if it went away since its directory was listed: a root filesystem is walked
+   * while its container runs (a migration's first pass), and what is gone is not part of the tree.
+   */
+  private static Found found(Path child, String path) throws IOException {
+    try {
+      Map<String, Object> unix = lstat(child);
+      return Found.of(path, unix, type(unix) == S_IFLNK ? Files.readSymbolicLink(child).toString() : null);
+    } catch (NoSuchFileException gone) {
+      return null;
     }
   }
 

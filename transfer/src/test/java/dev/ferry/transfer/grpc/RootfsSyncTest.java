@@ -12,6 +12,8 @@ import dev.ferry.transfer.testing.InProcessTransfer;
 import dev.ferry.transfer.testing.MigrationDirs;
 import dev.ferry.transfer.testing.TreeAssertions;
 import dev.ferry.transfer.testing.TreeFixtures;
+import dev.ferry.transfer.tree.Manifest;
+import dev.ferry.transfer.tree.TreeWalker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -44,6 +46,54 @@ class RootfsSyncTest {
       // Only the changed files travelled again: far less than the tree.
       assertThat(delta.stats().files()).isEqualTo(4);
       assertThat(delta.stats().sentRawBytes()).isLessThan(full.stats().sentRawBytes() / 4);
+    }
+  }
+
+  @Test
+  void aFileGoneBetweenTheWalkAndItsSendLeavesTheFirstPassAndTheDeltaDeletesIt() throws Exception {
+    Path rootfs = Files.createDirectories(tmp.resolve("rootfs"));
+    buildRootfs(rootfs);
+    Path migration = Files.createDirectories(tmp.resolve("m1"));
+    try (InProcessTransfer transfer = new InProcessTransfer(new MigrationDirs(migration, "m1", "t", "n"))) {
+      SendRequest first = new SendRequest(rootfs, "m1", "t", "n", "rootfs", TransferKind.ROOTFS_FULL, TransferOptions.defaults());
+      Manifest[] walked = new Manifest[1];
+      // The container removes a log and a config file just after the walk saw them.
+      var stats = TreeSender.send(transfer.channel(), first, () -> {
+        walked[0] = TreeWalker.walk(rootfs);
+        deleteQuietly(rootfs.resolve("var/log/app/app.log"));
+        deleteQuietly(rootfs.resolve("etc/conf-9"));
+        return walked[0];
+      }, "", s -> { });
+      assertThat(migration.resolve("rootfs/var/log/app/app.log")).as("sent empty, as it is now").isEmptyFile();
+
+      SendRequest last = new SendRequest(rootfs, "m1", "t", "n", "rootfs-final", TransferKind.ROOTFS_DELTA, TransferOptions.defaults());
+      RootfsSync.deltaPass(transfer.channel(), last, new RootfsPass("rootfs", walked[0], stats), s -> { });
+      TreeAssertions.assertSameTree(rootfs, migration.resolve("rootfs-final"));
+    }
+  }
+
+  @Test
+  void aFileGoneFromImagesIsAnError() throws Exception {
+    Path images = Files.createDirectories(tmp.resolve("images"));
+    Files.writeString(images.resolve("pages-1.img"), "pages");
+    Files.writeString(images.resolve("core-1.img"), "core");
+    Path migration = Files.createDirectories(tmp.resolve("m1"));
+    try (InProcessTransfer transfer = new InProcessTransfer(new MigrationDirs(migration, "m1", "t", "n"))) {
+      SendRequest send = new SendRequest(images, "m1", "t", "n", "images", TransferKind.IMAGES, TransferOptions.defaults());
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> TreeSender.send(transfer.channel(), send, () -> {
+        Manifest m = TreeWalker.walk(images);
+        deleteQuietly(images.resolve("pages-1.img"));
+        return m;
+      }, "", s -> { })).hasMessageContaining("pages-1.img");
+      assertThat(migration.resolve("images")).as("no partial images treated as complete").doesNotExist();
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.delete(p);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
