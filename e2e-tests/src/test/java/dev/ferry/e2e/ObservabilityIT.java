@@ -203,5 +203,10 @@ class ObservabilityIT {
     assertThat(restore.attributes()).containsEntry("ferry.node", "nodeB");
     ReceivedSpan send = trace.stream().filter(s -> s.name().equals("ferry.v1.NodeAgent/SendImages")).findFirst().orElseThrow();
     assertThat(Long.parseLong(send.attributes().get("ferry.bytes.raw"))).isGreaterThan(1 << 20);
+    ReceivedSpan preparePhase = trace.stream().filter(s -> s.name().equals("prepare_target")).findFirst().orElseThrow();
+    ReceivedSpan firstPass = trace.stream().filter(s -> s.name().equals("ferry.v1.NodeAgent/SendRootfs")).findFirst().orElseThrow();
+    assertThat(firstPass.parentSpanId()).as("the rootfs's first pass belongs to Prepare target").isEqualTo(preparePhase.spanId());
+    assertThat(Long.parseLong(firstPass.attributes().get("ferry.bytes.raw"))).as("busybox and the workload's binaries")
+        .isGreaterThan(3 << 20);
   }
 }

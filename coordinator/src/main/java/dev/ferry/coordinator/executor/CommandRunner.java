@@ -77,22 +77,15 @@ public final class CommandRunner {
     return failure;
   }
 
-  /** The root filesystem's first pass, while the container runs: after freeze only its delta travels. */
-  private void sendRootfsFirstPass(MigrationRef ref, Command.PrepareTarget c, String token) {
-    agents.of(c.sourceNode()).sendRootfs(ref, c.containerId(), agents.address(c.targetNode()), token).ifPresentOrElse(
-        sent -> log.info("migration {}: first pass of {}'s root filesystem to {}: {} bytes ({} on the wire) in {} ms",
-            ref.migrationId(), c.containerId(), c.targetNode(), sent.bytesRaw(), sent.bytesOnWire(), sent.duration().toMillis()),
-        () -> log.warn("migration {}: agent {} predates the root filesystem's first pass: all of it travels after the freeze",
-            ref.migrationId(), c.sourceNode()));
-  }
-
   private Event run(Command command, MigrationRef ref, Consumer<Event> progress) {
     return switch (command) {
       case Command.RunPreflight c -> preflight(c);
       case Command.PrepareTarget c -> {
         var slot = agents.of(c.targetNode()).prepareRestore(ref, c.containerId(), c.sourceNode(), 0);
-        sendRootfsFirstPass(ref, c, slot.transferToken());
-        yield new Event.TargetPrepared(slot.imageId(), slot.transferToken());
+        // The root filesystem's first pass, while the container runs: after freeze only its delta travels.
+        yield agents.of(c.sourceNode()).sendRootfs(ref, c.containerId(), agents.address(c.targetNode()), slot.transferToken())
+            .map(sent -> new Event.TargetPrepared(slot.imageId(), slot.transferToken(), sent.bytesRaw(), sent.bytesOnWire()))
+            .orElseGet(() -> new Event.TargetPrepared(slot.imageId(), slot.transferToken()));
       }
       case Command.PreDumpOnSource c -> {
         AgentClient src = agents.of(c.sourceNode());

@@ -26,7 +26,17 @@ public sealed interface Event {
 
   record PreflightFailed(Failure failure) implements Event {}
 
-  record TargetPrepared(String targetImageId, String transferToken) implements Event {}
+  /**
+   * @param rootfsBytesRaw the root filesystem's first pass, sent while the container runs; -1 if the
+   *                       source's agent predates it (the whole tree then travels after the freeze)
+   */
+  record TargetPrepared(String targetImageId, String transferToken, long rootfsBytesRaw, long rootfsBytesOnWire)
+      implements Event {
+    /** Without a first pass. */
+    public TargetPrepared(String targetImageId, String transferToken) {
+      this(targetImageId, transferToken, -1, -1);
+    }
+  }
 
   record RoundDumped(PrecopyRound stats) implements Event {}
 

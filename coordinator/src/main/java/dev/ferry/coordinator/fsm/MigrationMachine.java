@@ -188,7 +188,7 @@ public final class MigrationMachine {
 
   private Decision prepareTarget(Migration m, Event e, Instant at) {
     return beforeCommit(m, e, at, () -> switch (e) {
-      case TargetPrepared(var image, var token) -> enter(m, e, at,
+      case TargetPrepared(var image, var token, var rootfsRaw, var rootfsWire) -> enter(m, e, at,
           m.strategy().strategy() == Strategy.PRECOPY ? new PreCopy(1) : new FreezeAndDump(),
           b -> b.artifacts(m.artifacts().withTarget(image, token)));
       case StepFailed(var failure) -> retryOr(m, e, at, failure, () -> rollBack(m, e, at, failure));
@@ -343,6 +343,9 @@ public final class MigrationMachine {
       case Timeout(var step, var limit) -> step + " exceeded " + limit.toMillis() + " ms";
       case RoundDumped(var r) -> "round " + r.round() + ": " + r.dirtyBytes() + " bytes"
           + (r.cpuThrottlePercent() > 0 ? ", CPU throttled to " + r.cpuThrottlePercent() + "%" : "");
+      case TargetPrepared(var image, var token, var raw, var wire) -> raw < 0
+          ? "no first pass of the root filesystem (the source's agent predates it): all of it travels after the freeze"
+          : "root filesystem's first pass, while the container runs: " + raw + " bytes, " + wire + " on the wire";
       case TransferCompleted(var raw, var wire) -> raw + " bytes, " + wire + " on the wire";
       case Resumed(var held, var limit) -> "held " + held.toMillis() + " ms with no leader able to write etcd "
           + "(hold limit " + limit.toMillis() + " ms); step issued again";

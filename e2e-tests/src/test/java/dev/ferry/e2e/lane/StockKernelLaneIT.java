@@ -71,8 +71,11 @@ class StockKernelLaneIT {
       assertThat(pre.getStopReason()).as("the last round grew (%d -> %d bytes)", beforeLast, last)
           .containsAnyOf("grew", "fits the");
     }
+    // The root filesystem went while the workload ran; after the freeze only its delta (the heartbeat log).
+    assertThat(pre.getHistoryList()).as("history").anySatisfy(t -> assertThat(t.getDetail())
+        .startsWith("root filesystem's first pass, while the container runs"));
     // The first round pre-dumps all of the workload's memory: what a stop-and-copy would dump frozen.
-    assertThat(pre.getStats().getBytesRaw()).as("final dump of a pre-copy vs the full first round")
+    assertThat(pre.getStats().getBytesRaw()).as("bytes sent after the freeze (final dump and rootfs delta) vs the full first round")
         .isLessThan(rounds.getFirst().getBytes() / 2);
     verdictOk("precopy");
   }

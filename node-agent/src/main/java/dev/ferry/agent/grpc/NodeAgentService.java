@@ -148,9 +148,10 @@ public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
 
   @Override
   public void sendRootfs(SendRootfsRequest req, StreamObserver<TransferProgress> out) {
-    streamTransfer(out, Phase.PHASE_PREPARE_TARGET, req.getMigration(), ctx -> steps.sendImages().sendRootfs(ctx, AgentMapper.containerId(req.getContainerId()),
-        req.getTargetAddress(), req.getTransferToken(), options(req.getBandwidthBytesPerSecond(), req.getParallelStreams()),
-        p -> out.onNext(map.progress(p))));
+    // Prepare target: the container still runs while its root filesystem's first pass travels.
+    streamTransfer(out, Phase.PHASE_PREPARE_TARGET, req.getMigration(), ctx -> steps.sendImages().sendRootfs(ctx,
+        AgentMapper.containerId(req.getContainerId()), req.getTargetAddress(), req.getTransferToken(),
+        options(req.getBandwidthBytesPerSecond(), req.getParallelStreams()), p -> out.onNext(map.progress(p))));
   }
 
   /** A send to the target: its progress as it goes, then the last one, or the failure as a status. */

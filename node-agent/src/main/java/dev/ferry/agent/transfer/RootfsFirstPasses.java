@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The root-filesystem first passes this (source) node sent, one per container: what the final
  * delta of the same migration is computed against. Kept in memory only: after an agent restart the
  * final send carries the whole tree again, which is slower but just as correct. A container's next
- * migration replaces its entry and a completed final send drops it, so the entries are bounded by
- * the containers on this node.
+ * migration replaces its entry and a completed final send drops it: what stays is one entry per
+ * container whose last migration from here ended before its final send.
  */
 final class RootfsFirstPasses {
   private record Sent(String migrationId, RootfsPass pass) {}
