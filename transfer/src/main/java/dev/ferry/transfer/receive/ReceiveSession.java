@@ -251,10 +251,18 @@ public final class ReceiveSession {
   }
 
   void requireNotFailed() {
-    if (state == State.FAILED && failure != null) {
-      // Every call of a failed transfer reports the first cause, not a consequence of it.
-      throw new TransferException(failure.reason(), "transfer failed: " + failure.getMessage());
+    if (state == State.FAILED) {
+      throw firstCauseOnceCleanedUp();
     }
+  }
+
+  /**
+   * Every call of a failed transfer reports the first cause, not a consequence of it; and only once
+   * {@link #fail} has removed the staging directory (it holds this lock until then): a sender told
+   * of the failure by another call finds nothing partial left.
+   */
+  private synchronized TransferException firstCauseOnceCleanedUp() {
+    return new TransferException(failure.reason(), "transfer failed: " + failure.getMessage());
   }
 
   private void requireOpen() {

@@ -57,4 +57,32 @@ class ReceiveSessionTest {
       session.commit(List.of(), 1); // idempotent
     }
   }
+
+  @Test
+  void aCallToldOfTheFailureFindsTheStagingDirectoryGone() throws Exception {
+    int files = 2000; // enough that removing the staging directory takes a while
+    Receiver receiver = new Receiver(new MigrationDirs(dir, "m1", "t", "a"), ReceiverOptions.defaults(), Ticker.SYSTEM);
+    ReceiveSession session = receiver.open(new OpenRequest("m1", "t", "a", "images", TransferKind.IMAGES, "x2", files, files, false,
+        "", WholeFileHash.XXH3_128));
+    Path staging = dir.resolve(".images.partial-x2");
+    try (LastDirectory lastDirectory = new LastDirectory()) {
+      for (int i = 0; i < files; i++) {
+        session.startFile(new Object(), new Entry.RegularFile("f" + i, i, 1, ATTRIBUTES), 0, lastDirectory);
+      }
+    }
+    assertThat(staging).isDirectory();
+    Thread failing = Thread.ofVirtual().start(() -> session.fail(TransferException.checksum("f7: mismatch")));
+    // Another call of the transfer learns of the failure (as a sender's other stream would): by then nothing partial is left.
+    while (true) {
+      try {
+        session.requireNotFailed();
+        Thread.onSpinWait();
+      } catch (TransferException told) {
+        assertThat(told.reason()).isEqualTo(FailureReason.IMAGE_CHECKSUM_MISMATCH);
+        break;
+      }
+    }
+    assertThat(staging).doesNotExist();
+    failing.join();
+  }
 }
