@@ -27,11 +27,10 @@ class RootfsSyncTest {
 
   @Test
   void deltaPassMakesTheTargetEqualToTheFrozenTreeAndLeavesTheFirstPassIntact() throws Exception {
-    Path rootfs = Files.createDirectories(tmp.resolve("rootfs"));
-    buildRootfs(rootfs);
+    Path rootfs = builtRootfs();
     Path migration = Files.createDirectories(tmp.resolve("m1"));
     try (InProcessTransfer transfer = new InProcessTransfer(new MigrationDirs(migration, "m1", "t", "n"))) {
-      SendRequest first = new SendRequest(rootfs, "m1", "t", "n", "rootfs", TransferKind.ROOTFS_FULL, TransferOptions.defaults());
+      SendRequest first = firstPass(rootfs);
       RootfsPass full = RootfsSync.fullPass(transfer.channel(), first, s -> { });
       TreeAssertions.assertSameTree(rootfs, migration.resolve("rootfs"));
       Map<String, String> afterFirstPass = TreeAssertions.describe(migration.resolve("rootfs"));
@@ -51,11 +50,10 @@ class RootfsSyncTest {
 
   @Test
   void aFileGoneBetweenTheWalkAndItsSendLeavesTheFirstPassAndTheDeltaDeletesIt() throws Exception {
-    Path rootfs = Files.createDirectories(tmp.resolve("rootfs"));
-    buildRootfs(rootfs);
+    Path rootfs = builtRootfs();
     Path migration = Files.createDirectories(tmp.resolve("m1"));
     try (InProcessTransfer transfer = new InProcessTransfer(new MigrationDirs(migration, "m1", "t", "n"))) {
-      SendRequest first = new SendRequest(rootfs, "m1", "t", "n", "rootfs", TransferKind.ROOTFS_FULL, TransferOptions.defaults());
+      SendRequest first = firstPass(rootfs);
       Manifest[] walked = new Manifest[1];
       // The container removes a log and a config file just after the walk saw them.
       var stats = TreeSender.send(transfer.channel(), first, () -> {
@@ -95,6 +93,16 @@ class RootfsSyncTest {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
+  }
+
+  private Path builtRootfs() throws Exception {
+    Path rootfs = Files.createDirectories(tmp.resolve("rootfs"));
+    buildRootfs(rootfs);
+    return rootfs;
+  }
+
+  private static SendRequest firstPass(Path rootfs) {
+    return new SendRequest(rootfs, "m1", "t", "n", "rootfs", TransferKind.ROOTFS_FULL, TransferOptions.defaults());
   }
 
   private static void buildRootfs(Path r) throws Exception {
