@@ -49,7 +49,9 @@ public final class NodeAgentService extends NodeAgentGrpc.NodeAgentImplBase {
   @Override
   public void deleteContainer(DeleteContainerRequest req, StreamObserver<DeleteContainerResponse> out) {
     unary(out, Phase.PHASE_UNSPECIFIED, req.getContainerId(), () -> {
-      steps.containers().remove(AgentMapper.containerId(req.getContainerId()), req.getForce());
+      var id = AgentMapper.containerId(req.getContainerId());
+      steps.containers().remove(id, req.getForce());
+      steps.sendImages().forgetFirstPass(id);
       return DeleteContainerResponse.getDefaultInstance();
     });
   }

@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The root-filesystem first passes this (source) node sent, one per container: what the final
  * delta of the same migration is computed against. Kept in memory only: after an agent restart the
  * final send carries the whole tree again, which is slower but just as correct. A container's next
- * migration replaces its entry and a completed final send drops it: what stays is one entry per
- * container whose last migration from here ended before its final send.
+ * migration replaces its entry; a completed final send, or the container's deletion, drops it: at
+ * most one entry per container on this node.
  */
 final class RootfsFirstPasses {
   private record Sent(String migrationId, RootfsPass pass) {}
@@ -26,6 +26,10 @@ final class RootfsFirstPasses {
   Optional<RootfsPass> of(ContainerId id, String migrationId) {
     Sent sent = byContainer.get(id);
     return sent != null && sent.migrationId().equals(migrationId) ? Optional.of(sent.pass()) : Optional.empty();
+  }
+
+  void forget(ContainerId id) {
+    byContainer.remove(id);
   }
 
   void forget(ContainerId id, String migrationId) {

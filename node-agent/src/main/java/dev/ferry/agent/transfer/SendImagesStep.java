@@ -61,6 +61,11 @@ public final class SendImagesStep {
     }
   }
 
+  /** The container is gone from this node: no final send will need its first pass. */
+  public void forgetFirstPass(ContainerId id) {
+    firstPasses.forget(id);
+  }
+
   public Progress send(MigrationContext ctx, ContainerId id, String imageId, Contents contents, String targetAddress,
       String token, TransferOptions options, Consumer<Progress> progress) {
     containers.require(id);

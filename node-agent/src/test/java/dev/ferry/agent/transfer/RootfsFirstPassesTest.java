@@ -35,6 +35,13 @@ class RootfsFirstPassesTest {
     assertThat(passes.of(ct, "m2")).isEmpty();
   }
 
+  @Test
+  void aDeletedContainerLeavesNoPass() {
+    passes.remember(ct, "m1", pass());
+    passes.forget(ct);
+    assertThat(passes.of(ct, "m1")).isEmpty();
+  }
+
   private static RootfsPass pass() {
     return new RootfsPass("rootfs-first-pass", new Manifest(List.of(), List.of()),
         new TransferStats(0, 0, 0, 0, 0, Duration.ZERO, 1, 0, 0, "none", "test"));
