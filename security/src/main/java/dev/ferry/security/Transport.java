@@ -37,7 +37,10 @@ public sealed interface Transport {
     return new Insecure();
   }
 
-  /** Serves with this transport: TLS, the authorization table and the audit of mutating calls. */
+  /**
+   * Serves with this transport: TLS, the authorization table and the audit of mutating calls, and
+   * large reads kept where they landed ({@link ReadCumulation}).
+   */
   NettyServerBuilder secure(NettyServerBuilder builder, AuditSink audit, String serverName);
 
   /** A channel builder to {@code target} (host:port) with this transport. */
@@ -47,7 +50,7 @@ public sealed interface Transport {
     @Override
     public NettyServerBuilder secure(NettyServerBuilder builder, AuditSink audit, String serverName) {
       // Interceptors run last-added first: the gate, then the audit (which sees the caller the gate found), then the limits.
-      return builder.sslContext(contexts.server())
+      return builder.protocolNegotiator(ReadCumulation.tls(contexts.server()))
           .maxInboundMessageSize(RequestLimits.MAX_MESSAGE_BYTES)
           .intercept(new DeadlineRequired())
           .intercept(new RequestLimits())
@@ -68,7 +71,7 @@ public sealed interface Transport {
     public NettyServerBuilder secure(NettyServerBuilder builder, AuditSink audit, String serverName) {
       log.warn("--insecure: {} serves plaintext gRPC with NO authentication or authorization; anyone who reaches the port "
           + "controls it (development only)", serverName);
-      return builder
+      return builder.protocolNegotiator(ReadCumulation.plaintext())
           .maxInboundMessageSize(RequestLimits.MAX_MESSAGE_BYTES)
           .intercept(new DeadlineRequired())
           .intercept(new RequestLimits())

@@ -1,5 +1,6 @@
 package dev.ferry.transfer.bench;
 
+import dev.ferry.security.ReadCumulation;
 import dev.ferry.security.Transport;
 import dev.ferry.security.audit.LogAuditSink;
 import dev.ferry.security.tls.TlsFiles;
@@ -34,7 +35,8 @@ public enum Security {
 
   Server serve(NettyServerBuilder builder, Path pki) throws IOException {
     if (provider == null) {
-      return builder.build().start();
+      // The agents' servers compose large reads (Transport.secure); a plaintext peer here must as well.
+      return builder.protocolNegotiator(ReadCumulation.plaintext()).build().start();
     }
     TlsFiles files = BenchPki.files(pki, BenchPki.RECEIVER);
     return Transport.tls(files, provider).secure(builder, new LogAuditSink(), "bench-receiver").build().start();
