@@ -1,6 +1,7 @@
 package dev.ferry.transfer;
 
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * What a transfer did (also reported as progress while it runs).
@@ -16,6 +17,8 @@ import java.time.Duration;
  * @param peakInFlightBytes the highest unacknowledged byte count of any stream (bounded by the window)
  * @param compression       the compression used most, e.g. "zstd -1"
  * @param compressionReason why it was chosen
+ * @param sentEmpty         files gone (or symbolic links now) between the walk and their send, sent empty (only a whole root filesystem
+ *                          read while the container runs allows it): the target's copy is not what the walk saw
  */
 public record TransferStats(
     long rawBytes,
@@ -28,7 +31,12 @@ public record TransferStats(
     int reconnects,
     long peakInFlightBytes,
     String compression,
-    String compressionReason) {
+    String compressionReason,
+    Set<String> sentEmpty) {
+
+  public TransferStats {
+    sentEmpty = Set.copyOf(sentEmpty);
+  }
 
   /** Raw megabytes (10^6) per second of file content. */
   public double rawMegabytesPerSecond() {

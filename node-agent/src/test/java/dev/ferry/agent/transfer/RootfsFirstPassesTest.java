@@ -44,6 +44,6 @@ class RootfsFirstPassesTest {
 
   private static RootfsPass pass() {
     return new RootfsPass("rootfs-first-pass", new Manifest(List.of(), List.of()),
-        new TransferStats(0, 0, 0, 0, 0, Duration.ZERO, 1, 0, 0, "none", "test"));
+        new TransferStats(0, 0, 0, 0, 0, Duration.ZERO, 1, 0, 0, "none", "test", java.util.Set.of()));
   }
 }

@@ -40,7 +40,8 @@ public final class RootfsSync {
     }
     SendRequest delta = withKind(request, TransferKind.ROOTFS_DELTA);
     Manifest now = TreeWalker.walk(delta.source());
-    Manifest changes = TreeDelta.between(previous.manifest(), now);
+    // A file the first pass found gone was sent empty: it goes again if it is back, whatever its size and mtime say.
+    Manifest changes = TreeDelta.between(previous.manifest(), now, previous.stats().sentEmpty());
     TransferStats stats = TreeSender.send(channel, delta, () -> changes, previous.destination(), progress);
     return new RootfsPass(delta.destination(), now, stats);
   }

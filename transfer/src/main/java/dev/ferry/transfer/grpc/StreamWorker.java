@@ -8,6 +8,7 @@ import dev.ferry.transfer.TransferException;
 import dev.ferry.transfer.codec.ChunkEncoder;
 import dev.ferry.transfer.codec.EncodedChunk;
 import dev.ferry.transfer.codec.WholeFileHash;
+import dev.ferry.transfer.nativeio.SymlinkNowException;
 import dev.ferry.transfer.receive.ResumePoint;
 import dev.ferry.transfer.send.FileChunks;
 import dev.ferry.transfer.send.SourceFiles;
@@ -188,11 +189,14 @@ final class StreamWorker {
   private FileChunks chunks(Entry.RegularFile file, long resumeOffset) throws IOException {
     try {
       return new FileChunks(sourceFiles, file, buffer, resumeOffset, hash);
-    } catch (NoSuchFileException e) {
+    } catch (NoSuchFileException | SymlinkNowException e) {
+      // Gone, or a symbolic link now: either way the walk's file is not there to read.
       if (!plan.request().kind().readWhileInUse() || resumeOffset > 0) {
         throw e;
       }
-      log.debug("{} went away after the walk: sent empty, for the next pass to delete", file.path());
+      log.debug("{} is no longer a file since the walk: sent empty, for the next pass to delete, replace or send",
+          file.path());
+      plan.counters().sentEmpty.add(file.path());
       return FileChunks.vanished(file, buffer, hash);
     }
   }

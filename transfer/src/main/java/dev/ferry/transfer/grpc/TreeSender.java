@@ -166,6 +166,6 @@ public final class TreeSender {
     Manifest m = plan.manifest() == null ? new Manifest(java.util.List.of(), java.util.List.of()) : plan.manifest();
     return new TransferStats(m.bytesTotal(), c.sentRawBytes.get(), c.wireBytes.get(), m.files().size(),
         m.entries().size(), Duration.ofNanos(plan.ticker().nanos() - startNanos), streams(), c.reconnects.get(),
-        c.peakInFlight.get(), plan.compression().description(), plan.compression().reason());
+        c.peakInFlight.get(), plan.compression().description(), plan.compression().reason(), c.sentEmpty);
   }
 }

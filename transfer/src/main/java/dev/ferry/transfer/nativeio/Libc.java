@@ -33,6 +33,9 @@ public final class Libc {
   public static final int EEXIST = 17;
   public static final int ENOENT = 2;
   public static final int EINTR = 4;
+  public static final int ELOOP = 40;
+  /** Opening a FIFO does not wait for a writer; reading a regular file ignores it. */
+  public static final int O_NONBLOCK = 04000;
   public static final int AT_FDCWD = -100;
   public static final int AT_SYMLINK_NOFOLLOW = 0x100;
 
@@ -78,6 +81,7 @@ public final class Libc {
    * @param path the whole path, for messages
    * @throws FileAlreadyExistsException for EEXIST (an exclusive create found something there)
    * @throws NoSuchFileException for ENOENT (no such file, or one of its directories is gone)
+   * @throws SymlinkNowException for ELOOP with {@link #O_NOFOLLOW} (the name is a symbolic link)
    */
   public static int openat(int directoryFd, String name, int flags, int mode, Object path) throws IOException {
     try {
@@ -89,6 +93,9 @@ public final class Libc {
       }
       if (fd < 0 && errno(state) == ENOENT) {
         throw new NoSuchFileException(String.valueOf(path), null, strerror(ENOENT) + " (errno " + ENOENT + ")");
+      }
+      if (fd < 0 && errno(state) == ELOOP && (flags & O_NOFOLLOW) != 0) {
+        throw new SymlinkNowException(String.valueOf(path), strerror(ELOOP) + " (errno " + ELOOP + ")");
       }
       check(fd, state, "open", path);
       return fd;

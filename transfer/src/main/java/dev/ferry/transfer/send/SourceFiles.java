@@ -6,6 +6,7 @@ import static dev.ferry.transfer.nativeio.Libc.INT;
 import static dev.ferry.transfer.nativeio.Libc.LONG;
 import static dev.ferry.transfer.nativeio.Libc.O_CLOEXEC;
 import static dev.ferry.transfer.nativeio.Libc.O_NOFOLLOW;
+import static dev.ferry.transfer.nativeio.Libc.O_NONBLOCK;
 import static dev.ferry.transfer.nativeio.Libc.O_RDONLY;
 
 import dev.ferry.transfer.nativeio.HeldDirectory;
@@ -42,14 +43,15 @@ public final class SourceFiles implements AutoCloseable {
 
   /**
    * Opens {@code relativePath} ('/'-separated, below the root) for reading, never through a
-   * symlink at its last component (a file replaced by a link since the walk is refused).
+   * symlink at its last component (a file replaced by a link since the walk: SymlinkNowException), and
+   * without waiting (a file replaced by a FIFO since the walk fails its read instead of hanging).
    *
    * @return the descriptor, for {@link #read} and {@link #closeFile}
    */
   public int open(String relativePath) throws IOException {
     String parent = RelativePath.parent(relativePath);
     int directoryFd = directory.open(parent, parent.isEmpty() ? root : root.resolve(parent));
-    return Libc.openat(directoryFd, RelativePath.name(relativePath), O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0, root.resolve(relativePath));
+    return Libc.openat(directoryFd, RelativePath.name(relativePath), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0, root.resolve(relativePath));
   }
 
   /**

@@ -18,6 +18,14 @@ public final class TreeDelta {
   private TreeDelta() {}
 
   public static Manifest between(Manifest before, Manifest after) {
+    return between(before, after, Set.of());
+  }
+
+  /**
+   * @param stale regular files of {@code before} whose copy on the target is not what {@code before} says
+   *              (gone when the pass read them): sent again if they are files now, even when unchanged
+   */
+  public static Manifest between(Manifest before, Manifest after, Set<String> stale) {
     Map<String, Entry> old = new HashMap<>();
     before.entries().forEach(e -> old.put(e.path(), e));
     Set<String> now = new HashSet<>();
@@ -37,7 +45,8 @@ public final class TreeDelta {
           changes.add(d); // always: directory metadata is applied after the changes inside it
         }
         case Entry.RegularFile f -> {
-          if (!(was instanceof Entry.RegularFile w) || w.size() != f.size() || !w.attributes().equals(f.attributes())) {
+          if (!(was instanceof Entry.RegularFile w) || w.size() != f.size() || !w.attributes().equals(f.attributes())
+              || stale.contains(f.path())) {
             // The receiver replaces whatever is at the path when the new content arrives.
             Entry.RegularFile renumbered = new Entry.RegularFile(f.path(), files.size(), f.size(), f.attributes());
             files.add(renumbered);

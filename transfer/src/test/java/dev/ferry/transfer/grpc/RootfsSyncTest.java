@@ -71,6 +71,65 @@ class RootfsSyncTest {
   }
 
   @Test
+  void aFileGoneDuringTheFirstPassAndBackUnchangedBeforeTheFreezeTravelsWhole() throws Exception {
+    Path rootfs = builtRootfs();
+    Path config = rootfs.resolve("etc/conf-9");
+    Path aside = rootfs.resolve("etc/conf-9.tmp");
+    Path migration = Files.createDirectories(tmp.resolve("m1"));
+    try (InProcessTransfer transfer = new InProcessTransfer(new MigrationDirs(migration, "m1", "t", "n"))) {
+      Manifest[] walked = new Manifest[1];
+      // A program moves its config aside just after the walk saw it, and back before the freeze: a rename keeps
+      // the size and the mtime, so by the manifests nothing changed, while the first pass sent the file empty.
+      var stats = TreeSender.send(transfer.channel(), firstPass(rootfs), () -> {
+        walked[0] = TreeWalker.walk(rootfs);
+        move(config, aside);
+        return walked[0];
+      }, "", s -> { });
+      assertThat(stats.sentEmpty()).containsExactly("etc/conf-9");
+      move(aside, config);
+
+      SendRequest last = new SendRequest(rootfs, "m1", "t", "n", "rootfs-final", TransferKind.ROOTFS_DELTA, TransferOptions.defaults());
+      RootfsPass delta = RootfsSync.deltaPass(transfer.channel(), last, new RootfsPass("rootfs", walked[0], stats), s -> { });
+
+      assertThat(migration.resolve("rootfs-final/etc/conf-9")).hasSameBinaryContentAs(config);
+      TreeAssertions.assertSameTree(rootfs, migration.resolve("rootfs-final"));
+      assertThat(delta.stats().sentEmpty()).isEmpty();
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(120)
+  void aFileReplacedByALinkOrAFifoDuringTheFirstPassIsSentEmptyOrRefusedNeverWaitedOn() throws Exception {
+    Path rootfs = builtRootfs();
+    Path migration = Files.createDirectories(tmp.resolve("m1"));
+    try (InProcessTransfer transfer = new InProcessTransfer(new MigrationDirs(migration, "m1", "t", "n"))) {
+      Manifest[] walked = new Manifest[1];
+      // A package update turns a config file into a link just after the walk saw it.
+      var stats = TreeSender.send(transfer.channel(), firstPass(rootfs), () -> {
+        walked[0] = TreeWalker.walk(rootfs);
+        deleteQuietly(rootfs.resolve("etc/conf-3"));
+        link(rootfs.resolve("etc/conf-3"), "conf-4");
+        return walked[0];
+      }, "", s -> { });
+      assertThat(stats.sentEmpty()).containsExactly("etc/conf-3");
+
+      SendRequest last = new SendRequest(rootfs, "m1", "t", "n", "rootfs-final", TransferKind.ROOTFS_DELTA, TransferOptions.defaults());
+      RootfsSync.deltaPass(transfer.channel(), last, new RootfsPass("rootfs", walked[0], stats), s -> { });
+      assertThat(migration.resolve("rootfs-final/etc/conf-3")).isSymbolicLink();
+      TreeAssertions.assertSameTree(rootfs, migration.resolve("rootfs-final"));
+
+      // A FIFO in a file's place: opening it must not wait for a writer that never comes; reading it fails the pass.
+      SendRequest again = new SendRequest(rootfs, "m1", "t", "n", "rootfs-again", TransferKind.ROOTFS_FULL, TransferOptions.defaults());
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> TreeSender.send(transfer.channel(), again, () -> {
+        Manifest m = TreeWalker.walk(rootfs);
+        deleteQuietly(rootfs.resolve("etc/conf-5"));
+        new SystemProcessRunner().runChecked(ProcessSpec.of("mkfifo", rootfs.resolve("etc/conf-5").toString()));
+        return m;
+      }, "", s -> { })).hasMessageContaining("etc/conf-5");
+    }
+  }
+
+  @Test
   void aFileGoneFromImagesIsAnError() throws Exception {
     Path images = Files.createDirectories(tmp.resolve("images"));
     Files.writeString(images.resolve("pages-1.img"), "pages");
@@ -84,6 +143,22 @@ class RootfsSyncTest {
         return m;
       }, "", s -> { })).hasMessageContaining("pages-1.img");
       assertThat(migration.resolve("images")).as("no partial images treated as complete").doesNotExist();
+    }
+  }
+
+  private static void link(Path link, String target) {
+    try {
+      Files.createSymbolicLink(link, Path.of(target));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void move(Path from, Path to) {
+    try {
+      Files.move(from, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -31,6 +31,18 @@ class TreeDeltaTest {
   }
 
   @Test
+  void sendsAStaleFileAgainThoughItsSizeAndMtimeAreUnchanged() {
+    Manifest before = manifest(new Entry.RegularFile("etc/app.conf", 0, 5, A), new Entry.RegularFile("gone", 1, 5, A),
+        new Entry.RegularFile("same", 2, 5, A));
+    Manifest after = manifest(new Entry.RegularFile("etc/app.conf", 0, 5, A), new Entry.RegularFile("same", 1, 5, A));
+
+    Manifest delta = TreeDelta.between(before, after, java.util.Set.of("etc/app.conf", "gone"));
+
+    assertThat(delta.files()).extracting(Entry.RegularFile::path).containsExactly("etc/app.conf");
+    assertThat(delta.entries()).contains(new Entry.Deleted("gone"));
+  }
+
+  @Test
   void deletesOnlyTheTopMostRemovedPathAndDeletesFirst() {
     Manifest before = manifest(new Entry.Directory("", A), new Entry.Directory("old", A),
         new Entry.Directory("old/deep", A), new Entry.RegularFile("old/deep/f", 0, 1, A), new Entry.RegularFile("gone", 1, 1, A));
