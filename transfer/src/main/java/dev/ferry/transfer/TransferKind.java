@@ -14,7 +14,8 @@ public enum TransferKind {
 
   /**
    * A whole root filesystem may be read while its container still runs (a migration's first pass):
-   * a file gone since the walk then goes as an empty file, which the delta after freeze deletes.
+   * a file gone (or a symbolic link now) since the walk then goes as an empty file, which the delta
+   * after freeze deletes, replaces or sends again.
    * Images, rounds and deltas are read frozen: a file missing there is an error.
    */
   public boolean readWhileInUse() {

@@ -38,7 +38,7 @@ public final class FileChunks implements AutoCloseable {
     }
   }
 
-  /** A file gone since the walk, read as empty: its chunks end at once. */
+  /** A file gone (or a symbolic link now) since the walk, read as empty: its chunks end at once. */
   public static FileChunks vanished(Entry.RegularFile file, byte[] buffer, WholeFileHash hash) {
     return new FileChunks(file, NONE, buffer, hash);
   }

@@ -14,8 +14,11 @@ import dev.ferry.transfer.testing.TreeAssertions;
 import dev.ferry.transfer.testing.TreeFixtures;
 import dev.ferry.transfer.tree.Manifest;
 import dev.ferry.transfer.tree.TreeWalker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -37,7 +40,7 @@ class RootfsSyncTest {
 
       mutate(rootfs); // the container kept running until freeze
 
-      SendRequest last = new SendRequest(rootfs, "m1", "t", "n", "rootfs-final", TransferKind.ROOTFS_DELTA, TransferOptions.defaults());
+      SendRequest last = finalPass(rootfs);
       RootfsPass delta = RootfsSync.deltaPass(transfer.channel(), last, full, s -> { });
 
       TreeAssertions.assertSameTree(rootfs, migration.resolve("rootfs-final"));
@@ -58,13 +61,13 @@ class RootfsSyncTest {
       // The container removes a log and a config file just after the walk saw them.
       var stats = TreeSender.send(transfer.channel(), first, () -> {
         walked[0] = TreeWalker.walk(rootfs);
-        deleteQuietly(rootfs.resolve("var/log/app/app.log"));
-        deleteQuietly(rootfs.resolve("etc/conf-9"));
+        unchecked(() -> Files.delete(rootfs.resolve("var/log/app/app.log")));
+        unchecked(() -> Files.delete(rootfs.resolve("etc/conf-9")));
         return walked[0];
       }, "", s -> { });
       assertThat(migration.resolve("rootfs/var/log/app/app.log")).as("sent empty, as it is now").isEmptyFile();
 
-      SendRequest last = new SendRequest(rootfs, "m1", "t", "n", "rootfs-final", TransferKind.ROOTFS_DELTA, TransferOptions.defaults());
+      SendRequest last = finalPass(rootfs);
       RootfsSync.deltaPass(transfer.channel(), last, new RootfsPass("rootfs", walked[0], stats), s -> { });
       TreeAssertions.assertSameTree(rootfs, migration.resolve("rootfs-final"));
     }
@@ -82,13 +85,13 @@ class RootfsSyncTest {
       // the size and the mtime, so by the manifests nothing changed, while the first pass sent the file empty.
       var stats = TreeSender.send(transfer.channel(), firstPass(rootfs), () -> {
         walked[0] = TreeWalker.walk(rootfs);
-        move(config, aside);
+        unchecked(() -> Files.move(config, aside, StandardCopyOption.ATOMIC_MOVE));
         return walked[0];
       }, "", s -> { });
       assertThat(stats.sentEmpty()).containsExactly("etc/conf-9");
-      move(aside, config);
+      Files.move(aside, config, StandardCopyOption.ATOMIC_MOVE);
 
-      SendRequest last = new SendRequest(rootfs, "m1", "t", "n", "rootfs-final", TransferKind.ROOTFS_DELTA, TransferOptions.defaults());
+      SendRequest last = finalPass(rootfs);
       RootfsPass delta = RootfsSync.deltaPass(transfer.channel(), last, new RootfsPass("rootfs", walked[0], stats), s -> { });
 
       assertThat(migration.resolve("rootfs-final/etc/conf-9")).hasSameBinaryContentAs(config);
@@ -107,13 +110,13 @@ class RootfsSyncTest {
       // A package update turns a config file into a link just after the walk saw it.
       var stats = TreeSender.send(transfer.channel(), firstPass(rootfs), () -> {
         walked[0] = TreeWalker.walk(rootfs);
-        deleteQuietly(rootfs.resolve("etc/conf-3"));
-        link(rootfs.resolve("etc/conf-3"), "conf-4");
+        unchecked(() -> Files.delete(rootfs.resolve("etc/conf-3")));
+        unchecked(() -> Files.createSymbolicLink(rootfs.resolve("etc/conf-3"), Path.of("conf-4")));
         return walked[0];
       }, "", s -> { });
       assertThat(stats.sentEmpty()).containsExactly("etc/conf-3");
 
-      SendRequest last = new SendRequest(rootfs, "m1", "t", "n", "rootfs-final", TransferKind.ROOTFS_DELTA, TransferOptions.defaults());
+      SendRequest last = finalPass(rootfs);
       RootfsSync.deltaPass(transfer.channel(), last, new RootfsPass("rootfs", walked[0], stats), s -> { });
       assertThat(migration.resolve("rootfs-final/etc/conf-3")).isSymbolicLink();
       TreeAssertions.assertSameTree(rootfs, migration.resolve("rootfs-final"));
@@ -122,7 +125,7 @@ class RootfsSyncTest {
       SendRequest again = new SendRequest(rootfs, "m1", "t", "n", "rootfs-again", TransferKind.ROOTFS_FULL, TransferOptions.defaults());
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> TreeSender.send(transfer.channel(), again, () -> {
         Manifest m = TreeWalker.walk(rootfs);
-        deleteQuietly(rootfs.resolve("etc/conf-5"));
+        unchecked(() -> Files.delete(rootfs.resolve("etc/conf-5")));
         new SystemProcessRunner().runChecked(ProcessSpec.of("mkfifo", rootfs.resolve("etc/conf-5").toString()));
         return m;
       }, "", s -> { })).hasMessageContaining("etc/conf-5");
@@ -139,34 +142,23 @@ class RootfsSyncTest {
       SendRequest send = new SendRequest(images, "m1", "t", "n", "images", TransferKind.IMAGES, TransferOptions.defaults());
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> TreeSender.send(transfer.channel(), send, () -> {
         Manifest m = TreeWalker.walk(images);
-        deleteQuietly(images.resolve("pages-1.img"));
+        unchecked(() -> Files.delete(images.resolve("pages-1.img")));
         return m;
       }, "", s -> { })).hasMessageContaining("pages-1.img");
       assertThat(migration.resolve("images")).as("no partial images treated as complete").doesNotExist();
     }
   }
 
-  private static void link(Path link, String target) {
-    try {
-      Files.createSymbolicLink(link, Path.of(target));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+  /** A file operation inside a walk hook, which cannot throw checked exceptions. */
+  private interface FileAction {
+    void run() throws IOException;
   }
 
-  private static void move(Path from, Path to) {
+  private static void unchecked(FileAction action) {
     try {
-      Files.move(from, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteQuietly(Path p) {
-    try {
-      Files.delete(p);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      action.run();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -178,6 +170,10 @@ class RootfsSyncTest {
 
   private static SendRequest firstPass(Path rootfs) {
     return new SendRequest(rootfs, "m1", "t", "n", "rootfs", TransferKind.ROOTFS_FULL, TransferOptions.defaults());
+  }
+
+  private static SendRequest finalPass(Path rootfs) {
+    return new SendRequest(rootfs, "m1", "t", "n", "rootfs-final", TransferKind.ROOTFS_DELTA, TransferOptions.defaults());
   }
 
   private static void buildRootfs(Path r) throws Exception {
