@@ -17,7 +17,8 @@ import java.nio.file.Path;
  * own CPU s, the receiver's CPU s over the same interval, own peak heap, compression, reason.
  *
  * <p>Arguments: data dir, warm-up dir (with "images" and "rootfs"), host, port, compression (auto,
- * none, zstd1), security, pki dir, receiver pid, what the data is ("images" or "rootfs").
+ * none, zstd1), security, pki dir, receiver pid, what the data is ("images" or "rootfs"), the target's file
+ * system (for {@link Dirs#recyclePages}) and the data's raw bytes.
  */
 public final class BenchSender {
   public static void main(String[] args) throws Exception {
@@ -28,6 +29,7 @@ public final class BenchSender {
     ManagedChannel channel = Security.valueOf(args[5]).channel(args[2], Integer.parseInt(args[3]), Path.of(args[6]));
     try {
       warmUp(channel, warmUp, options);
+      Dirs.recyclePages(Path.of(args[9]), Long.parseLong(args[10]));
       JvmMeters.resetPeakHeap();
       double cpu = JvmMeters.ownCpuSeconds();
       double receiverCpu = JvmMeters.cpuSecondsOf(receiverPid);

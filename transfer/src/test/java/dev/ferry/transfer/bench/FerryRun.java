@@ -30,7 +30,7 @@ record FerryRun(ProcessRunner runner, Path work, Path pki, Path warmUp) {
     try (RunningProcess receiver = runner.start(ProcessSpec.of(where.receiver(receive)).withStdoutFile(receiverOut).withTimeout(LIMIT))) {
       String[] ready = awaitLine(receiverOut, "BENCH ready ", receiver).split(" ");
       List<String> send = java(BenchSender.class, data.toString(), warmUp.toString(), where.receiverHost(), ready[2],
-          compression, security.name(), pki.toString(), ready[3], name);
+          compression, security.name(), pki.toString(), ready[3], name, work.toString(), Long.toString(raw));
       ProcessResult sent = runner.run(ProcessSpec.of(where.sender(send)).withTimeout(LIMIT));
       sent.stdout().lines().filter(l -> l.startsWith("BENCH warm-up")).forEach(l -> System.out.println("    " + l.substring(6)));
       String line = sent.stdout().lines().filter(l -> l.startsWith("BENCH result")).findFirst()

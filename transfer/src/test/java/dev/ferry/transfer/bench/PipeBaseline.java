@@ -44,6 +44,7 @@ final class PipeBaseline {
     String send = sendingSide(data, zstd);
     String decompress = zstd ? "zstd -d -q -c | " : "";
     String label = zstd ? "tar | zstd -1 | zstd -d | tar" : "tar | tar";
+    Dirs.recyclePages(work, raw);
     long start = System.nanoTime();
     double cpu;
     if (where instanceof Where.Link link) {
