@@ -144,6 +144,8 @@ final class AdaptiveCompression implements CompressionPolicy {
       // (on loopback the receiver shares the cores). Undo it and stay a while.
       if (index == LevelLadder.START) {
         settledLevels.noneLost(peer, kind, movedFrom);
+      } else if (movedFrom == LevelLadder.START) {
+        settledLevels.climbLost(peer, kind, index);
       }
       index = movedFrom;
       hold = HOLD_PERIODS;
@@ -196,6 +198,9 @@ final class AdaptiveCompression implements CompressionPolicy {
       if (tried.isPresent() && tried.getAsDouble() < WORTH_CLIMBING * rawRate) {
         reason = "link-bound, but %s carried only %.0f MB/s raw when last tried (none carries %.0f), kept none: %s"
             .formatted(LevelLadder.describe(LevelLadder.LEVELS.get(index + 1)), tried.getAsDouble(), rawRate, measured);
+      } else if (settledLevels.climbLostLately(peer, kind, index + 1)) {
+        reason = "link-bound, but %s carried less than none to this peer within the last %d s, kept none: %s".formatted(
+            LevelLadder.describe(LevelLadder.LEVELS.get(index + 1)), SettledLevels.LOSS_TRUSTED_NANOS / 1_000_000_000L, measured);
       } else if (projected > WORTH_LEAVING_NONE * wireRate) {
         index++;
         reason = "link-bound, compressing would carry %.0f MB/s instead of %.0f, raised none -> %s: %s"
@@ -235,7 +240,7 @@ final class AdaptiveCompression implements CompressionPolicy {
     }
     if (period == 0 && startedFromPeer()) {
       reason += "; none not checked: it carried less than %s to this peer within the last %d s"
-          .formatted(LevelLadder.describe(LevelLadder.LEVELS.get(startIndex)), SettledLevels.NONE_LOSS_TRUSTED_NANOS / 1_000_000_000L);
+          .formatted(LevelLadder.describe(LevelLadder.LEVELS.get(startIndex)), SettledLevels.LOSS_TRUSTED_NANOS / 1_000_000_000L);
     }
     reset(now);
   }
