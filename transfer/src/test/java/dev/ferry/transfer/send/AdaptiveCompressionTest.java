@@ -99,6 +99,26 @@ class AdaptiveCompressionTest {
   }
 
   @Test
+  void noneWhoseZeroPagesStayOffTheWireIsJudgedByTheRawBytesItCarries() {
+    // Loopback: raw chunks cross a third lighter (zero pages stay off the wire), the streams wait for the
+    // receiver, and probes compress to 0.6 at 300 MB/s. The link would carry 700 MB/s raw compressed, less than
+    // 1.2x the 640 none carries now; against none's wire rate (420) it looked worth climbing.
+    AdaptiveCompression fourStreams = new AdaptiveCompression(now::get, 4);
+    long start = now.get();
+    while (now.get() - start < AdaptiveCompression.PERIOD_NANOS + 1_400_000) {
+      Integer level = fourStreams.level();
+      EncodedChunk chunk = level == null
+          ? new EncodedChunk(Codec.NONE, 0, new byte[0], CHUNK * 2 / 3, CHUNK, 0)
+          : new EncodedChunk(Codec.ZSTD, level, new byte[0], CHUNK * 3 / 5, CHUNK, 0);
+      long compress = level == null ? 100_000 : 3_500_000;
+      now.addAndGet(compress + 1_300_000);
+      fourStreams.record(chunk, level, compress, 1_300_000);
+    }
+    assertThat(fourStreams.reason()).contains("link-bound, but compressing would not carry more").contains("kept none");
+    assertThat(fourStreams.description()).startsWith("none");
+  }
+
+  @Test
   void zeroChunksDoNotCount() {
     for (int i = 0; i < 100; i++) {
       now.addAndGet(1_000_000_000L);
