@@ -31,9 +31,7 @@ public interface CompressionPolicy {
     return switch (compression) {
       case Compression.None n -> new FixedCompression(null, "compression disabled by the caller");
       case Compression.Zstd z -> new FixedCompression(z.level(), "level fixed by the caller");
-      // More streams than cores compress no faster: they take turns.
-      case Compression.Auto a -> new AdaptiveCompression(ticker, Math.min(streams, Runtime.getRuntime().availableProcessors()),
-          SettledLevels.SHARED, peer, kind);
+      case Compression.Auto a -> new AdaptiveCompression(ticker, streams, SettledLevels.SHARED, peer, kind);
     };
   }
 }
