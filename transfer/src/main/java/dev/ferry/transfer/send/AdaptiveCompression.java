@@ -28,7 +28,7 @@ final class AdaptiveCompression implements CompressionPolicy {
    * Compressing must promise this much more raw throughput than none carries. Zero pages already stay off the
    * wire at none, so for memory images compression gains less than its ratio says: over 1 Gbit/s none carried
    * 177 MB/s raw and the probes projected 205-213, and zstd 3 then carried 191-216. A climb that loses is undone
-   * after a period and not tried again on the channel for a minute.
+   * after a period, and not tried again while the transfer remembers what it carried ({@link #FORGET_PERIODS}).
    */
   static final double WORTH_LEAVING_NONE = 1.1;
   /** Between zstd levels only the ratio improves (a few percent): a smaller margin. */
@@ -151,8 +151,6 @@ final class AdaptiveCompression implements CompressionPolicy {
       // (on loopback the receiver shares the cores). Undo it and stay a while.
       if (index == LevelLadder.START) {
         settledLevels.noneLost(peer, kind, movedFrom);
-      } else if (movedFrom == LevelLadder.START) {
-        settledLevels.climbLost(peer, kind, index);
       }
       index = movedFrom;
       hold = HOLD_PERIODS;
@@ -208,9 +206,6 @@ final class AdaptiveCompression implements CompressionPolicy {
       if (tried.isPresent() && tried.getAsDouble() < WORTH_CLIMBING * rawRate) {
         reason = "link-bound, but %s carried only %.0f MB/s raw when last tried (none carries %.0f), kept none: %s"
             .formatted(LevelLadder.describe(LevelLadder.LEVELS.get(index + 1)), tried.getAsDouble(), rawRate, measured);
-      } else if (settledLevels.climbLostLately(peer, kind, index + 1)) {
-        reason = "link-bound, but %s carried less than none to this peer within the last %d s, kept none: %s".formatted(
-            LevelLadder.describe(LevelLadder.LEVELS.get(index + 1)), SettledLevels.LOSS_TRUSTED_NANOS / 1_000_000_000L, measured);
       } else if (projected > WORTH_LEAVING_NONE * rawRate) {
         index++;
         reason = "link-bound, compressing would carry %.0f MB/s raw instead of %.0f, raised none -> %s: %s"
@@ -251,7 +246,7 @@ final class AdaptiveCompression implements CompressionPolicy {
     }
     if (period == 0 && startedFromPeer()) {
       reason += "; none not checked: it carried less than %s to this peer within the last %d s"
-          .formatted(LevelLadder.describe(LevelLadder.LEVELS.get(startIndex)), SettledLevels.LOSS_TRUSTED_NANOS / 1_000_000_000L);
+          .formatted(LevelLadder.describe(LevelLadder.LEVELS.get(startIndex)), SettledLevels.NONE_LOSS_TRUSTED_NANOS / 1_000_000_000L);
     }
     reset(now);
   }

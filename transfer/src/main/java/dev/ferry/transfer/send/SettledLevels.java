@@ -15,22 +15,17 @@ import java.util.function.UnaryOperator;
  * files compress well and cost per file, pages stream), and a migration sends both to the same
  * peer, so one would start the other at a level it never chose. Forgotten after
  * {@link #FORGET_AFTER_NANOS}: links and neighbours change. The controller still adapts from
- * there: a wrong start costs one period. It also keeps, for {@link #LOSS_TRUSTED_NANOS}, which
- * comparison between none and a level was lost lately, so the next transfers do not pay for it again.
+ * there: a wrong start costs one period.
  */
 public final class SettledLevels {
   static final long FORGET_AFTER_NANOS = 10 * 60 * 1_000_000_000L;
   /**
-   * How long a lost comparison between none and a level is trusted, either way. "None carried less
-   * than this level": a start from the peer's level skips its check against none meanwhile. That
-   * check costs a whole period raw, which on a 1 Gbit/s link is 24 MB of a root filesystem that
-   * zstd shrinks fourfold (62 MB crossed instead of 38). "This level carried less than none": a
-   * transfer at none does not climb to it meanwhile, however link-bound it looks. On loopback the
-   * streams wait for the receiver, which looks like a slow link, and each 1 GiB image transfer's
-   * climb to zstd -5 ran a period at 404 MB/s where none carried 717 (775 MB/s in all, against 983
-   * at fixed none). A drain moving one container after another checks once a minute.
+   * How long "none carried less than this level" is trusted: a start from the peer's level skips
+   * its check against none meanwhile. That check costs a whole period raw, which on a 1 Gbit/s
+   * link is 24 MB of a root filesystem that zstd shrinks fourfold (62 MB crossed instead of 38).
+   * A drain moving one container after another checks once a minute.
    */
-  static final long LOSS_TRUSTED_NANOS = 60 * 1_000_000_000L;
+  static final long NONE_LOSS_TRUSTED_NANOS = 60 * 1_000_000_000L;
 
   /**
    * One per process, keyed by the channel a transfer goes over: an agent keeps one channel per
@@ -39,12 +34,9 @@ public final class SettledLevels {
    */
   public static final SettledLevels SHARED = new SettledLevels(Ticker.SYSTEM);
 
-  /**
-   * Where transfers settled; the last time none, tried instead of {@code noneLostTo}, carried less; and the last
-   * time {@code climbLostTo}, tried instead of none, carried less (-1: never).
-   */
-  private record Settled(int index, long atNanos, int noneLostTo, long noneLostAtNanos, int climbLostTo, long climbLostAtNanos) {
-    static final Settled NOTHING = new Settled(LevelLadder.START, Long.MIN_VALUE, -1, Long.MIN_VALUE, -1, Long.MIN_VALUE);
+  /** Where transfers settled, and the last time none, tried instead of {@code noneLostTo}, carried less (-1: never). */
+  private record Settled(int index, long atNanos, int noneLostTo, long noneLostAtNanos) {
+    static final Settled NOTHING = new Settled(LevelLadder.START, Long.MIN_VALUE, -1, Long.MIN_VALUE);
   }
 
   private final Ticker ticker;
@@ -63,29 +55,18 @@ public final class SettledLevels {
 
   /** A transfer of {@code kind} to {@code peer} decided on {@code index} (each decision: the last one counts). */
   void settled(Object peer, TransferKind kind, int index) {
-    update(peer, kind, s -> new Settled(index, ticker.nanos(), s.noneLostTo(), s.noneLostAtNanos(), s.climbLostTo(), s.climbLostAtNanos()));
+    update(peer, kind, s -> new Settled(index, ticker.nanos(), s.noneLostTo(), s.noneLostAtNanos()));
   }
 
   /** A transfer of {@code kind} to {@code peer} tried none instead of {@code index} and went back: none carried less. */
   void noneLost(Object peer, TransferKind kind, int index) {
-    update(peer, kind, s -> new Settled(s.index(), s.atNanos(), index, ticker.nanos(), s.climbLostTo(), s.climbLostAtNanos()));
-  }
-
-  /** A transfer of {@code kind} to {@code peer} climbed from none to {@code index} and went back: the level carried less. */
-  void climbLost(Object peer, TransferKind kind, int index) {
-    update(peer, kind, s -> new Settled(s.index(), s.atNanos(), s.noneLostTo(), s.noneLostAtNanos(), index, ticker.nanos()));
-  }
-
-  /** Whether climbing from none to {@code index} lost lately, on this peer and kind: trying it again would cost a period for nothing. */
-  boolean climbLostLately(Object peer, TransferKind kind, int index) {
-    Settled s = of(peer, kind);
-    return s != null && s.climbLostTo() == index && within(s.climbLostAtNanos(), LOSS_TRUSTED_NANOS);
+    update(peer, kind, s -> new Settled(s.index(), s.atNanos(), index, ticker.nanos()));
   }
 
   /** Whether none lost against {@code index} lately, on this peer and kind: then checking it again would cost a period for nothing. */
   boolean noneLostLately(Object peer, TransferKind kind, int index) {
     Settled s = of(peer, kind);
-    return s != null && s.noneLostTo() == index && within(s.noneLostAtNanos(), LOSS_TRUSTED_NANOS);
+    return s != null && s.noneLostTo() == index && within(s.noneLostAtNanos(), NONE_LOSS_TRUSTED_NANOS);
   }
 
   /** What is known of transfers of {@code kind} to {@code peer}, or null. */
