@@ -24,13 +24,7 @@ final class AdaptiveCompression implements CompressionPolicy {
   static final int PROBE_EVERY = 16;
   static final int PROBE_LEVEL = -1;
 
-  /**
-   * Compressing must promise this much more raw throughput than none carries. Zero pages already stay off the
-   * wire at none, so for memory images compression gains less than its ratio says: over 1 Gbit/s none carried
-   * 177 MB/s raw and the probes projected 205-213, and zstd 3 then carried 191-216. A climb that loses is undone
-   * after a period, and not tried again while the transfer remembers what it carried ({@link #FORGET_PERIODS}).
-   */
-  static final double WORTH_LEAVING_NONE = 1.1;
+  static final double WORTH_LEAVING_NONE = 1.2;
   /** Between zstd levels only the ratio improves (a few percent): a smaller margin. */
   static final double WORTH_CLIMBING = 1.03;
   /** A move that lowers raw throughput by more than this is undone (the link was really the CPU). */
@@ -40,8 +34,7 @@ final class AdaptiveCompression implements CompressionPolicy {
   static final int FORGET_PERIODS = 50;
 
   private final Ticker ticker;
-  /** Streams that compress; their measured rates are per stream, each sharing the cores with the others. */
-  private final int compressors;
+  private final int streams;
   private final SettledLevels settledLevels;
   private final Object peer;
   private final TransferKind kind;
@@ -68,14 +61,14 @@ final class AdaptiveCompression implements CompressionPolicy {
   private boolean checkingNone;
   private String reason;
 
-  AdaptiveCompression(Ticker ticker, int compressors) {
-    this(ticker, compressors, new SettledLevels(ticker), new Object(), TransferKind.IMAGES);
+  AdaptiveCompression(Ticker ticker, int streams) {
+    this(ticker, streams, new SettledLevels(ticker), new Object(), TransferKind.IMAGES);
   }
 
   /** Starts where the last transfer of its kind to {@code peer} settled, and leaves its own decisions there. */
-  AdaptiveCompression(Ticker ticker, int compressors, SettledLevels settledLevels, Object peer, TransferKind kind) {
+  AdaptiveCompression(Ticker ticker, int streams, SettledLevels settledLevels, Object peer, TransferKind kind) {
     this.ticker = ticker;
-    this.compressors = compressors;
+    this.streams = streams;
     this.settledLevels = settledLevels;
     this.peer = peer;
     this.kind = kind;
@@ -196,30 +189,26 @@ final class AdaptiveCompression implements CompressionPolicy {
       index = 0;
       reason = "data is incompressible (ratio %.2f), sending raw: %s".formatted(ratio, measured);
     } else if (index == 0 && waitShare > LINK_BOUND) {
-      // Raw and link-bound: the link carries wireRate, which is rawRate of raw bytes (zero pages do not
-      // cross). The probes say what compressing would give: the streams compress compressors*compressRate,
-      // the link carries wireRate/ratio. Judged against rawRate: against wireRate, on loopback, a 1 GiB
-      // image at none (717 MB/s raw, 473 on the wire) projected 775, 1.6 times 473, and climbed to zstd -5,
-      // which carried 404.
-      double projected = rawCompressed == 0 ? 0 : Math.min(compressors * compressRate, wireRate / ratio);
+      // Raw and link-bound: the link carries wireRate of raw bytes. The probes say what
+      // compressing would give: the streams compress streams*compressRate, the link carries wireRate/ratio.
+      double projected = rawCompressed == 0 ? 0 : Math.min(streams * compressRate, wireRate / ratio);
       OptionalDouble tried = memory.recall(index + 1, period);
       if (tried.isPresent() && tried.getAsDouble() < WORTH_CLIMBING * rawRate) {
         reason = "link-bound, but %s carried only %.0f MB/s raw when last tried (none carries %.0f), kept none: %s"
             .formatted(LevelLadder.describe(LevelLadder.LEVELS.get(index + 1)), tried.getAsDouble(), rawRate, measured);
-      } else if (projected > WORTH_LEAVING_NONE * rawRate) {
+      } else if (projected > WORTH_LEAVING_NONE * wireRate) {
         index++;
-        reason = "link-bound, compressing would carry %.0f MB/s raw instead of %.0f, raised none -> %s: %s"
-            .formatted(projected, rawRate, LevelLadder.describe(LevelLadder.LEVELS.get(index)), measured);
+        reason = "link-bound, compressing would carry %.0f MB/s instead of %.0f, raised none -> %s: %s"
+            .formatted(projected, wireRate, LevelLadder.describe(LevelLadder.LEVELS.get(index)), measured);
       } else {
-        reason = "link-bound, but compressing would not carry more (%.0f MB/s raw projected, none carries %.0f), kept none: %s"
-            .formatted(projected, rawRate, measured);
+        reason = "link-bound, but compressing would not carry more (%.0f MB/s projected), kept none: %s".formatted(projected, measured);
       }
     } else if (waitShare > LINK_BOUND && index < LevelLadder.LEVELS.size() - 1) {
       // Worth it only if the link, carrying wireRate, would move more raw bytes at the next level
-      // than the streams move now, with the next level's (slower) compression on all compressors.
+      // than the streams move now, with the next level's (slower) compression on all streams.
       double speed = LevelLadder.relativeSpeed(index + 1) / LevelLadder.relativeSpeed(index);
       double shrink = LevelLadder.relativeRatio(index + 1) / LevelLadder.relativeRatio(index);
-      double projected = Math.min(compressors * compressRate * speed, wireRate / (ratio * shrink));
+      double projected = Math.min(streams * compressRate * speed, wireRate / (ratio * shrink));
       OptionalDouble tried = memory.recall(index + 1, period);
       if (tried.isPresent() && tried.getAsDouble() < WORTH_CLIMBING * rawRate) {
         reason = "link-bound, kept %s: %s carried only %.0f MB/s raw when last tried, now %.0f: %s".formatted(current,

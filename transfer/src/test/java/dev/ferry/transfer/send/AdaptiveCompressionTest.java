@@ -98,44 +98,6 @@ class AdaptiveCompressionTest {
     assertThat(policy.reason()).contains("holding none");
   }
 
-  /**
-   * One period at none of chunks a third of whose pages are zero (they stay off the wire), each sent in
-   * {@code rawSend}; every sixteenth is a probe that compresses to {@code probeWire} bytes in {@code probeCompress}.
-   */
-  private void periodWithZeroPages(AdaptiveCompression policy, long rawSend, int probeWire, long probeCompress, long probeSend) {
-    long start = now.get();
-    while (now.get() - start < AdaptiveCompression.PERIOD_NANOS + rawSend) {
-      Integer level = policy.level();
-      EncodedChunk chunk = level == null
-          ? new EncodedChunk(Codec.NONE, 0, new byte[0], CHUNK * 2 / 3, CHUNK, 0)
-          : new EncodedChunk(Codec.ZSTD, level, new byte[0], probeWire, CHUNK, 0);
-      long compress = level == null ? 100_000 : probeCompress;
-      long send = level == null ? rawSend : probeSend;
-      now.addAndGet(compress + send);
-      policy.record(chunk, level, compress, send);
-    }
-  }
-
-  @Test
-  void noneWhoseZeroPagesStayOffTheWireIsJudgedByTheRawBytesItCarries() {
-    // Loopback: the streams wait for the receiver, and the probes compress to 0.62 of the raw bytes, hardly
-    // less than none's 0.67. Compressed, the link would carry about 690 MB/s raw where none carries 650; against
-    // none's wire rate (430) it looked worth climbing.
-    AdaptiveCompression fourStreams = new AdaptiveCompression(now::get, 4);
-    periodWithZeroPages(fourStreams, 1_300_000, CHUNK * 31 / 50, 3_500_000, 1_300_000);
-    assertThat(fourStreams.reason()).contains("link-bound, but compressing would not carry more").contains("kept none");
-    assertThat(fourStreams.description()).startsWith("none");
-  }
-
-  @Test
-  void imagesOverASlowLinkLeaveNoneWhenCompressingCarriesClearlyMoreRaw() {
-    // 1 Gbit/s: none carries about 170 MB/s raw (115 on the wire); the probes compress to 0.55, so the link
-    // would carry about 210 MB/s raw compressed.
-    AdaptiveCompression fourStreams = new AdaptiveCompression(now::get, 4);
-    periodWithZeroPages(fourStreams, 6_000_000, CHUNK * 11 / 20, 3_500_000, 5_000_000);
-    assertThat(fourStreams.reason()).contains("raised none -> zstd -5");
-  }
-
   @Test
   void zeroChunksDoNotCount() {
     for (int i = 0; i < 100; i++) {
