@@ -65,7 +65,7 @@ public final class Libc {
   public static void check(long rc, MemorySegment state, String call, Object path) throws IOException {
     if (rc < 0) {
       int errno = errno(state);
-      throw new IOException(call + " " + path + ": " + strerror(errno) + " (errno " + errno + ")");
+      throw new IOException(call + " " + path + ": " + reason(errno));
     }
   }
 
@@ -88,14 +88,15 @@ public final class Libc {
       SegmentAllocator scratch = NativeScratch.begin();
       MemorySegment state = state(scratch);
       int fd = (int) OPENAT.invokeExact(state, directoryFd, scratch.allocateFrom(name), flags, mode);
-      if (fd < 0 && errno(state) == EEXIST) {
+      int errno = fd < 0 ? errno(state) : 0;
+      if (errno == EEXIST) {
         throw new FileAlreadyExistsException(String.valueOf(path));
       }
-      if (fd < 0 && errno(state) == ENOENT) {
-        throw new NoSuchFileException(String.valueOf(path), null, strerror(ENOENT) + " (errno " + ENOENT + ")");
+      if (errno == ENOENT) {
+        throw new NoSuchFileException(String.valueOf(path), null, reason(ENOENT));
       }
-      if (fd < 0 && errno(state) == ELOOP && (flags & O_NOFOLLOW) != 0) {
-        throw new SymlinkNowException(String.valueOf(path), strerror(ELOOP) + " (errno " + ELOOP + ")");
+      if (errno == ELOOP && (flags & O_NOFOLLOW) != 0) {
+        throw new SymlinkNowException(String.valueOf(path), reason(ELOOP));
       }
       check(fd, state, "open", path);
       return fd;
@@ -113,6 +114,11 @@ public final class Libc {
     } catch (Throwable t) {
       return false;
     }
+  }
+
+  /** How every failed call's message ends: strerror's text and the number. */
+  private static String reason(int errno) {
+    return strerror(errno) + " (errno " + errno + ")";
   }
 
   private static String strerror(int errno) {
